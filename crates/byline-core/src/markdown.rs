@@ -1,0 +1,281 @@
+//! Markdown to sanitised HTML: a generous policy for articles (writers are
+//! trusted, but imports and pasted HTML are not) and a strict one for reader
+//! comments, where raw HTML is shown as text and links are marked `ugc`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::html::SanitizedHtml;
+
+/// Renders an article body: CommonMark with tables, footnotes,
+/// strikethrough and typographic quotes. A block quote whose last line starts
+/// with a dash becomes a quotation with its attribution as a caption.
+pub fn render_article(markdown: &str) -> SanitizedHtml {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    push_with_attributions(&mut out, events);
+    SanitizedHtml::new(ARTICLE_POLICY.clean(&out).to_string())
+}
+
+/// Renders a reader's comment: paragraphs, emphasis, links, code, quotes
+/// and lists. Raw HTML becomes visible text; headings become paragraphs;
+/// images become their description.
+pub fn render_comment(markdown: &str) -> SanitizedHtml {
+    let options = Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+        Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
+        Event::Start(Tag::HtmlBlock) | Event::Start(Tag::Heading { .. }) => {
+            Some(Event::Start(Tag::Paragraph))
+        }
+        Event::End(TagEnd::HtmlBlock) | Event::End(TagEnd::Heading(_)) => {
+            Some(Event::End(TagEnd::Paragraph))
+        }
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        Event::Rule => None,
+        other => Some(other),
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    SanitizedHtml::new(COMMENT_POLICY.clean(&out).to_string())
+}
+
+/// Plain text of the first `words` words of a Markdown body, for excerpts
+/// and page descriptions; "…" marks a cut.
+pub fn plain_excerpt(markdown: &str, words: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                text.push(' ')
+            }
+            Event::Start(Tag::FootnoteDefinition(_)) => break,
+            _ => {}
+        }
+    }
+    let all: Vec<&str> = text.split_whitespace().collect();
+    if all.len() > words {
+        format!("{}…", all[..words].join(" "))
+    } else {
+        all.join(" ")
+    }
+}
+
+fn is_attribution(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('—') || t.starts_with('–') || t.starts_with('―') || t.starts_with("--")
+}
+
+/// Writes events as HTML, turning top-level block quotes that end in an
+/// attribution line into `<figure class="quotation">`.
+fn push_with_attributions<'a>(out: &mut String, events: Vec<Event<'a>>) {
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::BlockQuote(_)) = events[i] {
+            let end = matching_end(&events, i);
+            let inner = &events[i + 1..end];
+            if let Some((quote, attribution)) = split_attribution(inner) {
+                out.push_str("<figure class=\"quotation\"><blockquote>\n");
+                html::push_html(out, quote.into_iter());
+                out.push_str("</blockquote><figcaption>— ");
+                html::push_html(out, attribution.into_iter());
+                out.push_str("</figcaption></figure>\n");
+            } else {
+                html::push_html(out, events[i..=end].iter().cloned());
+            }
+            i = end + 1;
+        } else {
+            let start = i;
+            while i < events.len() && !matches!(events[i], Event::Start(Tag::BlockQuote(_))) {
+                i += 1;
+            }
+            html::push_html(out, events[start..i].iter().cloned());
+        }
+    }
+}
+
+fn matching_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// Splits a quote's inner events into the quotation and the inline events
+/// of its attribution (without the leading dash), when the last paragraph
+/// ends with a line starting with a dash.
+fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Event<'a>>)> {
+    if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let para_start = inner.iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let para = &inner[para_start + 1..inner.len() - 1];
+    // The attribution starts the paragraph, or follows its last line break.
+    let cut = para
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(k, e)| {
+            matches!(e, Event::Text(t) if is_attribution(t))
+                && (*k == 0 || matches!(para[k - 1], Event::SoftBreak | Event::HardBreak))
+        })
+        .map(|(k, _)| k)?;
+    if cut == 0 && para_start == 0 {
+        return None; // A quote that is nothing but a dashed line has no quotation.
+    }
+    let mut attribution: Vec<Event<'a>> = para[cut..].to_vec();
+    // Smart punctuation may split the dash and the name into separate events.
+    let mut strip_dash = true;
+    while let Some(Event::Text(t)) = attribution.first_mut() {
+        let mut stripped = t.trim_start();
+        if strip_dash {
+            stripped = stripped.trim_start_matches(['—', '–', '―', '-']).trim_start();
+            strip_dash = false;
+        }
+        if stripped.is_empty() {
+            attribution.remove(0);
+        } else {
+            *t = CowStr::from(stripped.to_owned());
+            break;
+        }
+    }
+    let mut quote: Vec<Event<'a>> = inner[..para_start].to_vec();
+    if cut > 0 {
+        quote.push(Event::Start(Tag::Paragraph));
+        quote.extend(para[..cut - 1].iter().cloned());
+        quote.push(Event::End(TagEnd::Paragraph));
+    }
+    Some((quote, attribution))
+}
+
+static ARTICLE_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["figure", "figcaption", "section", "sup", "sub", "del", "mark", "cite", "abbr", "time"])
+        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("sup", ["class", "id"])
+        .add_tag_attributes("figure", ["class"])
+        .add_tag_attributes("p", ["class"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("img", ["loading", "title"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("time", ["datetime"])
+        .add_tag_attributes("abbr", ["title"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .link_rel(None);
+    for h in [HeadingLevel::H1, HeadingLevel::H2, HeadingLevel::H3, HeadingLevel::H4, HeadingLevel::H5, HeadingLevel::H6] {
+        b.add_tag_attributes(heading_tag(h), ["id"]);
+    }
+    b
+});
+
+fn heading_tag(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
+}
+
+static COMMENT_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.tags(HashSet::from([
+        "p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li",
+    ]))
+    .tag_attributes(HashMap::from([("a", HashSet::from(["href"]))]))
+    .url_schemes(HashSet::from(["http", "https", "mailto"]))
+    .url_relative(ammonia::UrlRelative::Deny)
+    .link_rel(Some("nofollow ugc noopener"));
+    b
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_get_tables_and_footnotes() {
+        let html = render_article("| a | b |\n|:-:|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: A note.");
+        let html = html.as_str();
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("text-align: center") || html.contains("text-align:center"), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn quotes_with_a_dash_line_get_an_attribution() {
+        let html = render_article("> We shall fight on the beaches.\n>\n> — Winston Churchill, 1940");
+        let html = html.as_str();
+        assert!(html.contains("<figure class=\"quotation\">"), "{html}");
+        assert!(html.contains("<figcaption>— Winston Churchill, 1940</figcaption>"), "{html}");
+        assert!(html.contains("<p>We shall fight on the beaches.</p>"), "{html}");
+
+        let same_para = render_article("> Facts are sacred.\n> -- C. P. Scott");
+        assert!(same_para.as_str().contains("<figcaption>— C. P. Scott</figcaption>"), "{}", same_para.as_str());
+        assert!(same_para.as_str().contains("<p>Facts are sacred.</p>"), "{}", same_para.as_str());
+
+        let plain = render_article("> Just a quote.");
+        assert!(plain.as_str().contains("<blockquote>") && !plain.as_str().contains("figure"));
+    }
+
+    #[test]
+    fn article_html_is_sanitised() {
+        let html = render_article("<script>alert(1)</script><p onclick=\"x()\">hi</p><a href=\"javascript:alert(1)\">x</a>");
+        let html = html.as_str();
+        assert!(!html.contains("<script") && !html.contains("onclick") && !html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn comments_show_raw_html_as_text() {
+        let html = render_comment("<script>alert(1)</script>\n\nHello <b>there</b> <img src=x onerror=alert(1)>");
+        let html = html.as_str();
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("&lt;b&gt;there&lt;/b&gt;"), "{html}");
+        assert!(!html.contains("<img") && !html.contains("<b>") && !html.contains("<script"), "{html}");
+    }
+
+    #[test]
+    fn comment_links_are_nofollow_ugc() {
+        let html = render_comment("See [my post](https://example.com/x) and [bad](javascript:alert(1)).");
+        let html = html.as_str();
+        assert!(html.contains("href=\"https://example.com/x\""), "{html}");
+        assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn comments_keep_the_safe_subset() {
+        let html = render_comment("# Big\n\n*em* **strong** `code`\n\n> quoted");
+        let html = html.as_str();
+        assert!(!html.contains("<h1>"), "{html}");
+        assert!(html.contains("<p>Big</p>"), "{html}");
+        assert!(html.contains("<em>em</em>") && html.contains("<strong>strong</strong>") && html.contains("<code>code</code>"));
+        assert!(html.contains("<blockquote>"), "{html}");
+    }
+
+    #[test]
+    fn excerpts_are_plain_and_cut() {
+        assert_eq!(plain_excerpt("# Title\n\nSome *emphasis* here.", 55), "Title Some emphasis here.");
+        assert_eq!(plain_excerpt("one two three four", 2), "one two…");
+    }
+}
