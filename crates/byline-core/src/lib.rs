@@ -15,6 +15,7 @@ pub mod moderation;
 pub mod permalink;
 pub mod settings;
 pub mod slug;
+pub mod submission;
 pub mod thread;
 pub mod time;
 

@@ -1,1 +1,183 @@
-//! placeholder
+//! byline's embedded backend: one SQLite file in WAL mode, so readers never
+//! wait for a writer and the CLI can work while the server runs. Every
+//! write is committed before its call returns.
+
+mod articles;
+mod authors;
+mod comments;
+mod migrate;
+mod rows;
+mod site;
+mod time;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use byline_core::author::{Author, AuthorProfile, Login};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
+use byline_store::{ArticleQuery, CommentPage, Decide, NewComment, Page, Store, StoreError, StoreResult, SubmitError};
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// The database file inside a data directory.
+pub const DATABASE_FILE: &str = "byline.db";
+
+/// A byline site stored in one SQLite database.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in `data_dir` and applies
+    /// pending migrations.
+    pub async fn open(data_dir: &Path) -> StoreResult<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Backend(format!("cannot create data directory {}: {e}", data_dir.display()))
+        })?;
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(backend)?
+            .filename(data_dir.join(DATABASE_FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // In WAL mode NORMAL keeps every commit across a process crash;
+            // only a power loss can take back the last transactions.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        let mut conn = pool.acquire().await.map_err(backend)?;
+        migrate::run(&mut conn).await.map_err(backend)?;
+        drop(conn);
+        Ok(Self { pool })
+    }
+}
+
+/// Maps a driver error to a [`StoreError`], turning unique-constraint
+/// failures into conflicts a caller can report.
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(db.message().to_owned());
+    }
+    StoreError::Backend(e.to_string())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn settings(&self) -> StoreResult<Settings> {
+        site::settings(&self.pool).await
+    }
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        site::set_setting(&self.pool, key, value).await
+    }
+    async fn site_secret(&self) -> StoreResult<Vec<u8>> {
+        site::secret(&self.pool).await
+    }
+    async fn flag(&self, name: &str) -> StoreResult<bool> {
+        site::flag(&self.pool, name).await
+    }
+    async fn set_flag(&self, name: &str) -> StoreResult<()> {
+        site::set_flag(&self.pool, name).await
+    }
+
+    async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
+        authors::create(&self.pool, login, email, profile).await
+    }
+    async fn update_author(&self, id: i64, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
+        authors::update(&self.pool, id, email, profile).await
+    }
+    async fn author(&self, id: i64) -> StoreResult<Option<Author>> {
+        authors::by_column(&self.pool, "id", &id.to_string()).await
+    }
+    async fn author_by_login(&self, login: &str) -> StoreResult<Option<Author>> {
+        authors::by_column(&self.pool, "login", login).await
+    }
+    async fn author_by_nicename(&self, nicename: &str) -> StoreResult<Option<Author>> {
+        authors::by_column(&self.pool, "nicename", nicename).await
+    }
+    async fn authors(&self) -> StoreResult<Vec<Author>> {
+        authors::all(&self.pool).await
+    }
+
+    async fn create_article(&self, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
+        articles::create(&self.pool, article, now).await
+    }
+    async fn update_article(&self, id: i64, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
+        articles::update(&self.pool, id, article, now).await
+    }
+    async fn publish_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
+        articles::publish(&self.pool, id, now).await
+    }
+    async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)> {
+        articles::delete(&self.pool, id).await
+    }
+    async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
+        articles::by_id(&self.pool, id).await
+    }
+    async fn article_by_slug(&self, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
+        articles::by_slug(&self.pool, kind, slug).await
+    }
+    async fn articles(&self, query: &ArticleQuery) -> StoreResult<Page<Article>> {
+        articles::list(&self.pool, query).await
+    }
+    async fn term_by_slug(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
+        articles::term_by_slug(&self.pool, kind, slug).await
+    }
+
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
+        comments::submit(&self.pool, comment, decide).await
+    }
+    async fn comment_page(&self, article_id: i64, page: u32, per_page: u32, also_visible: &[CommentId]) -> StoreResult<CommentPage> {
+        comments::page(&self.pool, article_id, page, per_page, also_visible).await
+    }
+    async fn comment_page_of(&self, id: CommentId, per_page: u32) -> StoreResult<u32> {
+        comments::page_of(&self.pool, id, per_page).await
+    }
+    async fn approved_comment_counts(&self, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>> {
+        comments::approved_counts(&self.pool, article_ids).await
+    }
+    async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        comments::by_id(&self.pool, id).await
+    }
+    async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>> {
+        comments::list(&self.pool, status, limit).await
+    }
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
+        comments::set_status(&self.pool, id, status).await
+    }
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment> {
+        comments::delete(&self.pool, id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn conforms_to_the_store_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        byline_store::conformance::run_all(&store).await;
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_data_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        store.set_setting("title", "Kept").await.unwrap();
+        drop(store);
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        assert_eq!(store.settings().await.unwrap().title, "Kept");
+    }
+}

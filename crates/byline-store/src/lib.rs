@@ -1,1 +1,123 @@
-//! placeholder
+//! The storage interface of byline. Every backend (SQLite today,
+//! PostgreSQL later) implements [`Store`]; nothing above this crate sees SQL
+//! or a database type. [`conformance`] holds the tests every backend runs.
+
+pub mod conformance;
+mod query;
+
+use async_trait::async_trait;
+use byline_core::author::{Author, AuthorProfile, Login};
+use byline_core::submission::{CommentFacts, CommentRejection, Placement};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
+use chrono::{DateTime, Utc};
+
+pub use query::{ArticleFilter, ArticleQuery, CommentPage, NewComment, Page};
+
+/// What can go wrong in a store, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing named does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A uniqueness rule was broken, e.g. a login already taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The backend failed; the message is for logs, not for visitors.
+    #[error("storage error: {0}")]
+    Backend(String),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Why a comment submission did not store a comment.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// A rule refused it; the visitor is told why.
+    #[error(transparent)]
+    Rejected(#[from] CommentRejection),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The rule a store applies inside its write transaction (normally
+/// [`byline_core::submission::decide`] with the site's policy).
+pub type Decide<'a> = &'a (dyn Fn(&CommentFacts) -> Result<Placement, CommentRejection> + Send + Sync);
+
+/// Everything byline persists. Each write is committed before the call
+/// returns, so an acknowledged article or comment survives a crash.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- site ---
+
+    /// The site's settings, defaults filled in.
+    async fn settings(&self) -> StoreResult<Settings>;
+    /// Stores one already validated setting.
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// The site's secret for signing cookies and keying avatar hashes;
+    /// created on first use and shared by every instance.
+    async fn site_secret(&self) -> StoreResult<Vec<u8>>;
+    /// Reads a one-off flag such as "sample content was offered".
+    async fn flag(&self, name: &str) -> StoreResult<bool>;
+    /// Sets a one-off flag.
+    async fn set_flag(&self, name: &str) -> StoreResult<()>;
+
+    // --- authors ---
+
+    /// Adds an author; `Conflict` when the login or nicename is taken.
+    async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author>;
+    /// Replaces an author's public profile and private email.
+    async fn update_author(&self, id: i64, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author>;
+    /// Looks an author up by id.
+    async fn author(&self, id: i64) -> StoreResult<Option<Author>>;
+    /// Looks an author up by login.
+    async fn author_by_login(&self, login: &str) -> StoreResult<Option<Author>>;
+    /// Looks an author up by the URL form of their login.
+    async fn author_by_nicename(&self, nicename: &str) -> StoreResult<Option<Author>>;
+    /// All authors, by display name.
+    async fn authors(&self) -> StoreResult<Vec<Author>>;
+
+    // --- articles ---
+
+    /// Stores a new article; the slug is derived or made unique as needed.
+    async fn create_article(&self, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
+    /// Replaces an article's content. A published article keeps its
+    /// publication date and records `now` as its update time.
+    async fn update_article(&self, id: i64, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
+    /// Makes a draft public, dated `now` unless it already has a date.
+    async fn publish_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Article>;
+    /// Deletes an article and its comments; returns what was deleted and
+    /// how many comments went with it.
+    async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)>;
+    /// Looks an article up by id.
+    async fn article(&self, id: i64) -> StoreResult<Option<Article>>;
+    /// Looks an article up by kind and slug.
+    async fn article_by_slug(&self, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>>;
+    /// A page of articles, newest first, with the total for pagination.
+    async fn articles(&self, query: &ArticleQuery) -> StoreResult<Page<Article>>;
+    /// Looks a category or tag up by slug.
+    async fn term_by_slug(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>>;
+
+    // --- comments ---
+
+    /// Stores a comment if `decide` accepts the facts gathered about it,
+    /// atomically with those facts.
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError>;
+    /// One page of an article's discussion: approved top-level threads in
+    /// order, their approved replies, plus the comments in `also_visible`
+    /// (the visitor's own held comments).
+    async fn comment_page(&self, article_id: i64, page: u32, per_page: u32, also_visible: &[CommentId]) -> StoreResult<CommentPage>;
+    /// Which discussion page shows a comment's thread.
+    async fn comment_page_of(&self, id: CommentId, per_page: u32) -> StoreResult<u32>;
+    /// Approved comments per article, for lists.
+    async fn approved_comment_counts(&self, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>>;
+    /// Looks a comment up by id.
+    async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
+    /// Comments for moderation, newest first, optionally of one status.
+    async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>>;
+    /// Changes a comment's status.
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment>;
+    /// Deletes a comment for good; its replies move up to its parent, as in WordPress.
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment>;
+}

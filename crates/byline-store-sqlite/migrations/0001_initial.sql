@@ -1,0 +1,83 @@
+-- byline's first schema. Times are UTC text in a fixed-width format
+-- (YYYY-MM-DDTHH:MM:SS.ffffffZ) so that text order is time order.
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE site_flags (
+    name TEXT PRIMARY KEY
+);
+
+CREATE TABLE site_secret (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    secret BLOB NOT NULL
+);
+
+CREATE TABLE authors (
+    id           INTEGER PRIMARY KEY,
+    login        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    nicename     TEXT NOT NULL UNIQUE,
+    email        TEXT,
+    display_name TEXT NOT NULL,
+    tagline      TEXT NOT NULL DEFAULT '',
+    bio          TEXT NOT NULL DEFAULT '',
+    website      TEXT,
+    created_at   TEXT NOT NULL
+);
+
+CREATE TABLE articles (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('post', 'page')),
+    author_id      INTEGER NOT NULL REFERENCES authors (id),
+    title          TEXT NOT NULL,
+    slug           TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    excerpt        TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    comment_status TEXT NOT NULL CHECK (comment_status IN ('open', 'closed')),
+    published_at   TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT,
+    UNIQUE (kind, slug)
+);
+CREATE INDEX articles_listing ON articles (kind, status, published_at DESC);
+CREATE INDEX articles_by_author ON articles (author_id, published_at DESC);
+
+CREATE TABLE terms (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
+    slug      TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    parent_id INTEGER REFERENCES terms (id),
+    UNIQUE (kind, slug)
+);
+
+CREATE TABLE article_terms (
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    term_id    INTEGER NOT NULL REFERENCES terms (id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, term_id)
+);
+CREATE INDEX article_terms_by_term ON article_terms (term_id, article_id);
+
+CREATE TABLE comments (
+    id           INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    parent_id    INTEGER REFERENCES comments (id),
+    root_id      INTEGER NOT NULL,
+    depth        INTEGER NOT NULL,
+    author_name  TEXT NOT NULL,
+    author_email TEXT NOT NULL,
+    author_url   TEXT,
+    author_ip    TEXT NOT NULL,
+    user_agent   TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'spam', 'trash')),
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX comments_threads ON comments (article_id, depth, status, created_at, id);
+CREATE INDEX comments_by_root ON comments (root_id, created_at, id);
+CREATE INDEX comments_by_address ON comments (author_ip, created_at);
+CREATE INDEX comments_by_commenter ON comments (author_email, author_name, status);
+CREATE INDEX comments_by_status ON comments (status, created_at);

@@ -1,0 +1,260 @@
+//! Articles and their terms.
+
+use std::collections::HashMap;
+
+use byline_core::{Article, ArticleKind, ArticleStatus, NewArticle, Slug, Term, TermKind};
+use byline_store::{ArticleFilter, ArticleQuery, Page, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+use crate::backend;
+use crate::rows::{ARTICLE_COLUMNS, ArticleRow, ArticleTermRow, TermRow};
+use crate::time::encode;
+
+pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let slug = free_slug(&mut tx, a, None).await?;
+    let published_at = match a.status {
+        ArticleStatus::Published => Some(a.published_at.unwrap_or(now)),
+        ArticleStatus::Draft => a.published_at,
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(a.kind.as_str())
+    .bind(a.author_id)
+    .bind(&a.title)
+    .bind(slug.as_str())
+    .bind(&a.body)
+    .bind(&a.excerpt)
+    .bind(a.status.as_str())
+    .bind(a.comments.as_str())
+    .bind(published_at.map(encode))
+    .bind(encode(now))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    set_terms(&mut tx, id, a).await?;
+    tx.commit().await.map_err(backend)?;
+    require(by_id(pool, id).await?, id)
+}
+
+pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let current = require(fetch_one(&mut tx, id).await?, id)?;
+    let slug = free_slug(&mut tx, a, Some(id)).await?;
+    let was_published = current.status == ArticleStatus::Published;
+    let (published_at, updated_at) = match (was_published, a.status) {
+        // A published article keeps its date; the change is an update.
+        (true, _) => (current.published_at, Some(now)),
+        (false, ArticleStatus::Published) => (Some(a.published_at.unwrap_or(now)), None),
+        (false, ArticleStatus::Draft) => (a.published_at, None),
+    };
+    sqlx::query(
+        "UPDATE articles SET kind = ?, author_id = ?, title = ?, slug = ?, body = ?, excerpt = ?, status = ?, \
+         comment_status = ?, published_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(a.kind.as_str())
+    .bind(a.author_id)
+    .bind(&a.title)
+    .bind(slug.as_str())
+    .bind(&a.body)
+    .bind(&a.excerpt)
+    .bind(a.status.as_str())
+    .bind(a.comments.as_str())
+    .bind(published_at.map(encode))
+    .bind(updated_at.map(encode))
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    sqlx::query("DELETE FROM article_terms WHERE article_id = ?").bind(id).execute(&mut *tx).await.map_err(backend)?;
+    set_terms(&mut tx, id, a).await?;
+    tx.commit().await.map_err(backend)?;
+    require(by_id(pool, id).await?, id)
+}
+
+pub async fn publish(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
+    let done = sqlx::query(
+        "UPDATE articles SET status = 'published', published_at = COALESCE(published_at, ?) WHERE id = ?",
+    )
+    .bind(encode(now))
+    .bind(id)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        return Err(not_found(id));
+    }
+    require(by_id(pool, id).await?, id)
+}
+
+pub async fn delete(pool: &SqlitePool, id: i64) -> StoreResult<(Article, u64)> {
+    let article = require(by_id(pool, id).await?, id)?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let comments = sqlx::query("DELETE FROM comments WHERE article_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?
+        .rows_affected();
+    sqlx::query("DELETE FROM articles WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
+    Ok((article, comments))
+}
+
+pub async fn by_id(pool: &SqlitePool, id: i64) -> StoreResult<Option<Article>> {
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    fetch_one(&mut conn, id).await
+}
+
+async fn fetch_one(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<Article>> {
+    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?");
+    let row: Option<ArticleRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
+    Ok(with_terms(conn, row.into_iter().collect()).await?.pop())
+}
+
+pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE kind = ? AND slug = ?");
+    let row: Option<ArticleRow> =
+        sqlx::query_as(&sql).bind(kind.as_str()).bind(slug).fetch_optional(&mut *conn).await.map_err(backend)?;
+    Ok(with_terms(&mut conn, row.into_iter().collect()).await?.pop())
+}
+
+pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Article>> {
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let filtered = |select: &str| {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        b.push(" FROM articles a WHERE a.kind = ").push_bind(q.kind.as_str());
+        if let Some(now) = q.public_at {
+            b.push(" AND a.status = 'published' AND a.published_at <= ").push_bind(encode(now));
+        }
+        match &q.filter {
+            ArticleFilter::All => {}
+            ArticleFilter::Author(id) => {
+                b.push(" AND a.author_id = ").push_bind(*id);
+            }
+            ArticleFilter::Term(id) => {
+                b.push(" AND a.id IN (SELECT article_id FROM article_terms WHERE term_id = ").push_bind(*id).push(")");
+            }
+            ArticleFilter::Published { from, to } => {
+                b.push(" AND a.published_at >= ").push_bind(encode(*from));
+                b.push(" AND a.published_at < ").push_bind(encode(*to));
+            }
+        }
+        b
+    };
+    let total: i64 = filtered("SELECT count(*)").build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
+    let columns: String = ARTICLE_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let mut b = filtered(&format!("SELECT {columns}"));
+    // Drafts have no date; list them after dated articles, newest first.
+    b.push(" ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC LIMIT ")
+        .push_bind(i64::from(q.per_page))
+        .push(" OFFSET ")
+        .push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
+    let rows: Vec<ArticleRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+    Ok(Page { items: with_terms(&mut conn, rows).await?, total: total as u64 })
+}
+
+pub async fn term_by_slug(pool: &SqlitePool, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
+    let row: Option<TermRow> = sqlx::query_as("SELECT id, kind, slug, name FROM terms WHERE kind = ? AND slug = ?")
+        .bind(kind.as_str())
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.map(Term::try_from).transpose().map_err(backend)
+}
+
+/// Converts rows and attaches their categories and tags in one query.
+async fn with_terms(conn: &mut SqliteConnection, rows: Vec<ArticleRow>) -> StoreResult<Vec<Article>> {
+    let mut articles: Vec<Article> = rows.into_iter().map(ArticleRow::into_article).collect::<Result<_, _>>().map_err(backend)?;
+    if articles.is_empty() {
+        return Ok(articles);
+    }
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT at.article_id, t.id, t.kind, t.slug, t.name FROM article_terms at JOIN terms t ON t.id = at.term_id WHERE at.article_id IN (",
+    );
+    let mut ids = b.separated(", ");
+    for a in &articles {
+        ids.push_bind(a.id);
+    }
+    b.push(") ORDER BY t.name COLLATE NOCASE");
+    let terms: Vec<ArticleTermRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+    let index: HashMap<i64, usize> = articles.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    for row in terms {
+        let article = &mut articles[index[&row.article_id]];
+        let term = row.into_term().map_err(backend)?;
+        match term.kind {
+            TermKind::Category => article.categories.push(term),
+            TermKind::Tag => article.tags.push(term),
+        }
+    }
+    Ok(articles)
+}
+
+/// The slug to store: the requested one (a conflict if another article has
+/// it), or one derived from the title with a numeric suffix when taken.
+async fn free_slug(conn: &mut SqliteConnection, a: &NewArticle, own_id: Option<i64>) -> StoreResult<Slug> {
+    if let Some(slug) = &a.slug {
+        return match slug_owner(conn, a.kind, slug, own_id).await? {
+            Some(other) => Err(StoreError::Conflict(format!("the slug {slug:?} is already used by article {other}"))),
+            None => Ok(slug.clone()),
+        };
+    }
+    let base = Slug::from_title(&a.title).or_else(|_| Slug::parse("untitled")).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while slug_owner(conn, a.kind, &candidate, own_id).await?.is_some() {
+        candidate = base.with_suffix(n);
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// The other article of the same kind using `slug`, if any.
+async fn slug_owner(conn: &mut SqliteConnection, kind: ArticleKind, slug: &Slug, own_id: Option<i64>) -> StoreResult<Option<i64>> {
+    let other: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE kind = ? AND slug = ?")
+        .bind(kind.as_str())
+        .bind(slug.as_str())
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)?;
+    Ok(other.filter(|id| Some(*id) != own_id))
+}
+
+async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle) -> StoreResult<()> {
+    let named = a.categories.iter().map(|n| (TermKind::Category, n)).chain(a.tags.iter().map(|n| (TermKind::Tag, n)));
+    for (kind, name) in named {
+        let slug = Slug::from_title(name)
+            .map_err(|e| StoreError::Conflict(format!("cannot use {} {name:?}: {e}", kind.as_str())))?;
+        sqlx::query("INSERT INTO terms (kind, slug, name) VALUES (?, ?, ?) ON CONFLICT (kind, slug) DO NOTHING")
+            .bind(kind.as_str())
+            .bind(slug.as_str())
+            .bind(name.trim())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO article_terms (article_id, term_id) SELECT ?, id FROM terms WHERE kind = ? AND slug = ? \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(article_id)
+        .bind(kind.as_str())
+        .bind(slug.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+fn not_found(id: i64) -> StoreError {
+    StoreError::NotFound(format!("article {id}"))
+}
+
+fn require(article: Option<Article>, id: i64) -> StoreResult<Article> {
+    article.ok_or_else(|| not_found(id))
+}

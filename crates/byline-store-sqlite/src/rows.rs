@@ -1,0 +1,165 @@
+//! Rows as SQLite returns them, and their conversion into domain types.
+
+use byline_core::author::{Author, AuthorProfile, Login};
+use byline_core::{Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug, Term, TermKind};
+use sqlx::FromRow;
+
+use crate::time::{decode, decode_opt};
+
+fn corrupt(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected stored {what} {value:?}").into())
+}
+
+/// Columns of `authors`, in [`AUTHOR_COLUMNS`] order.
+#[derive(FromRow)]
+pub struct AuthorRow {
+    id: i64,
+    login: String,
+    nicename: String,
+    email: Option<String>,
+    display_name: String,
+    tagline: String,
+    bio: String,
+    website: Option<String>,
+    created_at: String,
+}
+
+/// Column list matching [`AuthorRow`].
+pub const AUTHOR_COLUMNS: &str = "id, login, nicename, email, display_name, tagline, bio, website, created_at";
+
+impl TryFrom<AuthorRow> for Author {
+    type Error = sqlx::Error;
+    fn try_from(r: AuthorRow) -> Result<Self, Self::Error> {
+        Ok(Author {
+            id: r.id,
+            login: Login::parse(&r.login).map_err(|_| corrupt("login", &r.login))?,
+            nicename: r.nicename,
+            email: r.email,
+            profile: AuthorProfile { display_name: r.display_name, tagline: r.tagline, bio: r.bio, website: r.website },
+            created_at: decode(&r.created_at)?,
+        })
+    }
+}
+
+/// Columns of `articles`, in [`ARTICLE_COLUMNS`] order.
+#[derive(FromRow)]
+pub struct ArticleRow {
+    id: i64,
+    kind: String,
+    author_id: i64,
+    title: String,
+    slug: String,
+    body: String,
+    excerpt: Option<String>,
+    status: String,
+    comment_status: String,
+    published_at: Option<String>,
+    created_at: String,
+    updated_at: Option<String>,
+}
+
+/// Column list matching [`ArticleRow`].
+pub const ARTICLE_COLUMNS: &str =
+    "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
+
+impl ArticleRow {
+    /// The article without its terms (the caller adds them).
+    pub fn into_article(self) -> Result<Article, sqlx::Error> {
+        Ok(Article {
+            id: self.id,
+            kind: ArticleKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
+            author_id: self.author_id,
+            title: self.title,
+            slug: Slug::parse(&self.slug).map_err(|_| corrupt("slug", &self.slug))?,
+            body: self.body,
+            excerpt: self.excerpt,
+            status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status", &self.status))?,
+            comments: CommentsOpen::parse(&self.comment_status).ok_or_else(|| corrupt("comment status", &self.comment_status))?,
+            published_at: decode_opt(self.published_at.as_deref())?,
+            created_at: decode(&self.created_at)?,
+            updated_at: decode_opt(self.updated_at.as_deref())?,
+            categories: Vec::new(),
+            tags: Vec::new(),
+        })
+    }
+}
+
+/// An article's term, as joined from `article_terms`.
+#[derive(FromRow)]
+pub struct ArticleTermRow {
+    pub article_id: i64,
+    id: i64,
+    kind: String,
+    slug: String,
+    name: String,
+}
+
+impl ArticleTermRow {
+    /// The term.
+    pub fn into_term(self) -> Result<Term, sqlx::Error> {
+        Ok(Term {
+            id: self.id,
+            kind: TermKind::parse(&self.kind).ok_or_else(|| corrupt("term kind", &self.kind))?,
+            slug: Slug::parse(&self.slug).map_err(|_| corrupt("term slug", &self.slug))?,
+            name: self.name,
+        })
+    }
+}
+
+/// Columns of `terms` needed for a [`Term`].
+#[derive(FromRow)]
+pub struct TermRow {
+    id: i64,
+    kind: String,
+    slug: String,
+    name: String,
+}
+
+impl TryFrom<TermRow> for Term {
+    type Error = sqlx::Error;
+    fn try_from(r: TermRow) -> Result<Self, Self::Error> {
+        ArticleTermRow { article_id: 0, id: r.id, kind: r.kind, slug: r.slug, name: r.name }.into_term()
+    }
+}
+
+/// Columns of `comments`, in [`COMMENT_COLUMNS`] order.
+#[derive(FromRow)]
+pub struct CommentRow {
+    id: i64,
+    article_id: i64,
+    parent_id: Option<i64>,
+    root_id: i64,
+    depth: i64,
+    author_name: String,
+    author_email: String,
+    author_url: Option<String>,
+    author_ip: String,
+    user_agent: String,
+    body: String,
+    status: String,
+    created_at: String,
+}
+
+/// Column list matching [`CommentRow`].
+pub const COMMENT_COLUMNS: &str = "id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, author_ip, user_agent, body, status, created_at";
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = sqlx::Error;
+    fn try_from(r: CommentRow) -> Result<Self, Self::Error> {
+        Ok(Comment {
+            id: CommentId(r.id),
+            article_id: r.article_id,
+            parent_id: r.parent_id.map(CommentId),
+            root_id: CommentId(r.root_id),
+            depth: u32::try_from(r.depth).map_err(|_| corrupt("depth", &r.depth.to_string()))?,
+            author_name: r.author_name,
+            author_email: r.author_email,
+            author_url: r.author_url,
+            author_ip: r.author_ip,
+            user_agent: r.user_agent,
+            body: r.body,
+            status: CommentStatus::parse(&r.status).ok_or_else(|| corrupt("comment status", &r.status))?,
+            created_at: decode(&r.created_at)?,
+        })
+    }
+}

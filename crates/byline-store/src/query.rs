@@ -1,0 +1,81 @@
+//! Query and result shapes shared by every backend.
+
+use byline_core::{ArticleKind, CommentId};
+use chrono::{DateTime, Utc};
+
+/// Which articles a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ArticleFilter {
+    /// Every post.
+    #[default]
+    All,
+    /// Posts by one author.
+    Author(i64),
+    /// Posts with one category or tag.
+    Term(i64),
+    /// Posts published in `[from, to)`.
+    Published {
+        /// Inclusive start.
+        from: DateTime<Utc>,
+        /// Exclusive end.
+        to: DateTime<Utc>,
+    },
+}
+
+/// A list request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleQuery {
+    /// Posts or pages.
+    pub kind: ArticleKind,
+    /// Which ones.
+    pub filter: ArticleFilter,
+    /// Only those public at this time; `None` lists drafts too (CLI, admin).
+    pub public_at: Option<DateTime<Utc>>,
+    /// 1-based page.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// One page of a list and the size of the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// Items in the whole list.
+    pub total: u64,
+}
+
+/// One page of a discussion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentPage {
+    /// Comments on the page, oldest first (nest them with `byline_core::thread::nest`).
+    pub comments: Vec<byline_core::Comment>,
+    /// Approved top-level threads in the whole discussion.
+    pub threads: u64,
+    /// Approved comments in the whole discussion.
+    pub approved: u64,
+}
+
+/// A comment as submitted, after form validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    /// The article.
+    pub article_id: i64,
+    /// The comment replied to.
+    pub parent_id: Option<CommentId>,
+    /// Name.
+    pub author_name: String,
+    /// Email (private).
+    pub author_email: String,
+    /// Website.
+    pub author_url: Option<String>,
+    /// Client address.
+    pub author_ip: String,
+    /// Client User-Agent.
+    pub user_agent: String,
+    /// Markdown text.
+    pub body: String,
+    /// Arrival time.
+    pub created_at: DateTime<Utc>,
+}
