@@ -168,8 +168,8 @@ fn lowercase_domain(email: &str) -> String {
 
 /// Accepts an empty website, an http(s) URL, or a bare host (which gets
 /// `https://`, as WordPress adds a scheme); refuses every other scheme so a
-/// commenter's link can never be `javascript:`.
-fn normalise_url(url: &str) -> Result<Option<String>, String> {
+/// commenter's or author's link can never be `javascript:`.
+pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
     if url.is_empty() {
         return Ok(None);
     }

@@ -81,6 +81,8 @@ pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
             "date" => file.date = Some(text()?),
             "slug" => file.slug = Some(text()?),
             "status" => file.status = Some(text()?),
+            // Hugo's spelling.
+            "draft" => file.status = Some(if text()? == "true" { "draft" } else { "published" }.to_owned()),
             "excerpt" | "description" | "summary" => file.excerpt = Some(text()?),
             "comments" => file.comments = Some(text()?),
             "categories" | "category" => file.categories = list(&key, &v)?,

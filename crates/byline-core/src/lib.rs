@@ -10,6 +10,7 @@ pub mod comment_form;
 pub mod front_matter;
 pub mod html;
 pub mod identicon;
+pub mod keys;
 pub mod markdown;
 pub mod moderation;
 pub mod permalink;

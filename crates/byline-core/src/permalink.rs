@@ -132,8 +132,12 @@ fn date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 
 /// `/YYYY/MM/DD/slug/`, dated in the site's zone as WordPress does.
 pub fn post_path(published_at: DateTime<Utc>, tz: Tz, slug: &str) -> String {
-    let local = published_at.with_timezone(&tz).date_naive();
-    format!("/{:04}/{:02}/{:02}/{slug}/", local.year(), local.month(), local.day())
+    post_path_for_date(published_at.with_timezone(&tz).date_naive(), slug)
+}
+
+/// `/YYYY/MM/DD/slug/` for a date already in the site's zone.
+pub fn post_path_for_date(date: NaiveDate, slug: &str) -> String {
+    format!("/{:04}/{:02}/{:02}/{slug}/", date.year(), date.month(), date.day())
 }
 
 /// `/slug/` for a page.

@@ -1,0 +1,34 @@
+//! The theme's static files (stylesheet, icons), embedded in the binary.
+
+/// A static file and how to serve it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asset {
+    /// File contents.
+    pub bytes: &'static [u8],
+    /// `Content-Type` value.
+    pub content_type: &'static str,
+}
+
+const ASSETS: &[(&str, &[u8], &str)] = &[
+    ("style.css", include_bytes!("../../../themes/default/static/style.css"), "text/css; charset=utf-8"),
+    ("favicon.svg", include_bytes!("../../../themes/default/static/favicon.svg"), "image/svg+xml"),
+];
+
+/// Looks a static file up by name (`style.css`).
+pub fn asset(name: &str) -> Option<Asset> {
+    ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, bytes, content_type)| Asset { bytes, content_type })
+}
+
+/// A short content hash for cache-busting URLs (`/static/style.css?v=…`).
+pub(crate) fn fingerprint(name: &str) -> String {
+    // FNV-1a: stable across builds and platforms, and plenty for cache busting.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in asset(name).map_or(&[][..], |a| a.bytes) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h as u32)
+}

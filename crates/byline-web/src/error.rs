@@ -1,0 +1,136 @@
+//! One error type for handlers. Each variant is an HTTP outcome; all of
+//! them, and the bare errors axum and tower produce (405, 413, 408), leave
+//! as the theme's error page through [`themed_errors`].
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use byline_render::RenderError;
+use byline_render::view::{ErrorPage, PageMeta};
+use byline_store::StoreError;
+
+use crate::AppState;
+use crate::present::site_view;
+
+/// What went wrong, as the visitor should hear it.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Nothing public lives at this address.
+    #[error("not found")]
+    NotFound,
+    /// The request itself is malformed; the message says how.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request is understood and refused.
+    #[error("forbidden: {message}")]
+    Forbidden {
+        /// Why.
+        message: String,
+        /// Text the visitor submitted, shown back so it is not lost.
+        kept_text: Option<String>,
+    },
+    /// A bug or a failing backend; logged, shown only as an apology.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<RenderError> for WebError {
+    fn from(e: RenderError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+/// The page an error becomes, carried to [`themed_errors`] as a response extension.
+#[derive(Debug, Clone)]
+struct ErrorInfo {
+    heading: String,
+    message: String,
+    kept_text: Option<String>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, info) = match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, generic(StatusCode::NOT_FOUND)),
+            Self::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, ErrorInfo { heading: "That request could not be understood".into(), message, kept_text: None })
+            }
+            Self::Forbidden { message, kept_text } => {
+                (StatusCode::FORBIDDEN, ErrorInfo { heading: "Not allowed".into(), message, kept_text })
+            }
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, generic(StatusCode::INTERNAL_SERVER_ERROR))
+            }
+        };
+        let mut response = (status, info.message.clone()).into_response();
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+fn generic(status: StatusCode) -> ErrorInfo {
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."),
+        StatusCode::METHOD_NOT_ALLOWED => ("Method not allowed", "This address does not accept that kind of request."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("Too much data", "What you sent is larger than this site accepts."),
+        StatusCode::REQUEST_TIMEOUT => ("The request took too long", "Please try again in a moment."),
+        s if s.is_client_error() => ("That request could not be handled", "Please check the address or the form and try again."),
+        _ => ("Something went wrong", "The site hit a problem on its side. Please try again in a moment."),
+    };
+    ErrorInfo { heading: heading.into(), message: message.into(), kept_text: None }
+}
+
+/// Renders error responses as themed HTML pages, keeping their status.
+pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html {
+        return response;
+    }
+    let info = response.extensions().get::<ErrorInfo>().cloned().unwrap_or_else(|| generic(status));
+    let site = match state.store.settings().await {
+        Ok(settings) => site_view(&settings),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load settings for an error page");
+            return response;
+        }
+    };
+    let page = ErrorPage {
+        site,
+        meta: PageMeta { title: info.heading.clone(), noindex: true, ..Default::default() },
+        status: status.as_u16(),
+        heading: info.heading,
+        message: info.message,
+        kept_text: info.kept_text,
+    };
+    match state.renderer.render("error.html", &page) {
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.remove(header::CONTENT_TYPE);
+            let mut themed = (parts.status, Html(html)).into_response();
+            themed.headers_mut().extend(parts.headers);
+            themed
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the error page");
+            response
+        }
+    }
+}

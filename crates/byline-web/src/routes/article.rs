@@ -1,0 +1,136 @@
+//! The article page: article, byline, bio box, discussion and the
+//! "Leave a Reply" form. Also renders the form again, with the visitor's
+//! input and messages, when a submission is refused.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::SignedCookieJar;
+use byline_core::comment_form::{CommentDraft, FieldErrors};
+use byline_core::permalink::comment_page_path;
+use byline_core::thread::{nest, page_count};
+use byline_core::{Article, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
+use byline_render::view::{ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::present::{article_path, article_view, author_view, comment_views, excerpt, site_view};
+use crate::visitor;
+
+/// The state of the comment form on a rendered page.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    /// What is in the fields.
+    pub draft: CommentDraft,
+    /// Messages at the fields.
+    pub errors: FieldErrors,
+    /// Message about the whole submission.
+    pub notice: Option<String>,
+    /// The comment being replied to.
+    pub reply_to: Option<CommentId>,
+}
+
+impl FormState {
+    /// An empty form (with the visitor's saved details, if any), replying
+    /// to `?replytocom=` when given.
+    pub fn fresh(jar: &SignedCookieJar, replytocom: Option<&str>) -> Self {
+        Self {
+            draft: visitor::remembered(jar).unwrap_or_default(),
+            reply_to: replytocom.and_then(|r| r.parse().ok()).map(CommentId),
+            ..Default::default()
+        }
+    }
+}
+
+/// Whether replies may nest under `c`.
+fn takes_replies(c: &Comment, article: &Article, settings: &Settings) -> bool {
+    article.comments == CommentsOpen::Open
+        && c.status == CommentStatus::Approved
+        && c.depth < settings.thread_comments_depth
+}
+
+/// Renders the article page with discussion page `comment_page`.
+#[expect(clippy::too_many_arguments, reason = "one call site per way of arriving at the page")]
+pub async fn render(
+    state: &AppState,
+    settings: &Settings,
+    article: &Article,
+    comment_page: u32,
+    pending: &[CommentId],
+    form: FormState,
+    status: StatusCode,
+    personal: bool,
+) -> Result<Response, WebError> {
+    let tz = settings.timezone;
+    let author = state
+        .store
+        .author(article.author_id)
+        .await?
+        .ok_or_else(|| WebError::Internal(format!("article {} has no author", article.id)))?;
+    let author = author_view(&author, &state.avatar_key[..]);
+    let url = article_path(article, tz);
+
+    let discussion = state.store.comment_page(article.id, comment_page, settings.comments_per_page, pending).await?;
+    let pages = page_count(discussion.threads, settings.comments_per_page);
+    if comment_page > pages {
+        return Err(WebError::NotFound);
+    }
+    let page_url = comment_page_path(&url, comment_page);
+    let reply_url = |c: &Comment| {
+        takes_replies(c, article, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id))
+    };
+    let threads = comment_views(
+        nest(discussion.comments, |c| c.id, |c| c.parent_id),
+        &state.avatar_key[..],
+        tz,
+        &reply_url,
+    );
+
+    let open = article.comments == CommentsOpen::Open;
+    let form = if open {
+        let reply_to = match form.reply_to {
+            Some(id) => state
+                .store
+                .comment(id)
+                .await?
+                .filter(|c| c.article_id == article.id && takes_replies(c, article, settings))
+                .map(|c| ReplyTarget { id: c.id.0, author_name: c.author_name }),
+            None => None,
+        };
+        Some(CommentFormView {
+            action: "/wp-comments-post.php".into(),
+            article_id: article.id,
+            draft: form.draft,
+            errors: form.errors,
+            notice: form.notice,
+            reply_to,
+            cancel_reply_url: format!("{page_url}#respond"),
+        })
+    } else {
+        None
+    };
+
+    let page = ArticlePage {
+        site: site_view(settings),
+        meta: PageMeta {
+            title: article.title.clone(),
+            description: excerpt(article),
+            canonical: page_url.clone(),
+            noindex: false,
+        },
+        article: article_view(article, author, tz),
+        discussion: DiscussionView {
+            approved: discussion.approved,
+            threads,
+            pagination: Pagination::new(comment_page, pages, |n| format!("{}#comments", comment_page_path(&url, n))),
+            open,
+            form,
+        },
+    };
+    let html = state.renderer.render("article.html", &page)?;
+    let mut response = (status, Html(html)).into_response();
+    if personal {
+        // The page shows this visitor's held comments or saved details.
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    Ok(response)
+}

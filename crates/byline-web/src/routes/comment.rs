@@ -1,0 +1,147 @@
+//! `POST /wp-comments-post.php` (and `/comments`): the "Leave a Reply"
+//! form, with WordPress's field names. Success is a 303 to the new
+//! comment; every refusal renders the article again with the visitor's
+//! text in the form and the reason next to the field.
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::SignedCookieJar;
+use byline_core::comment_form::CommentDraft;
+use byline_core::permalink::comment_page_path;
+use byline_core::submission::{CommentPolicy, CommentRejection, decide};
+use byline_core::thread::ReplyError;
+use byline_core::{CommentId, CommentStatus, CommentsOpen};
+use byline_store::{NewComment, SubmitError};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::article::{self, FormState};
+use crate::AppState;
+use crate::error::WebError;
+use crate::present::article_path;
+use crate::visitor;
+
+/// The form's fields. All optional, so a missing field becomes a message
+/// at that field rather than a bare rejection.
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    comment: Option<String>,
+    author: Option<String>,
+    email: Option<String>,
+    url: Option<String>,
+    #[serde(rename = "comment_post_ID")]
+    article_id: Option<String>,
+    comment_parent: Option<String>,
+    #[serde(rename = "wp-comment-cookies-consent")]
+    consent: Option<String>,
+}
+
+/// Handles a submitted comment.
+pub async fn post_comment(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: SignedCookieJar,
+    form: Result<Form<CommentForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) = form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
+    let article_id: i64 = form
+        .article_id
+        .as_deref()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| WebError::BadRequest("The form did not say which article the comment is for (comment_post_ID).".into()))?;
+    let parent = match form.comment_parent.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(p.parse::<i64>().map_err(|_| WebError::BadRequest(format!("comment_parent must be a comment id, not {p:?}.")))?),
+    };
+    let draft = CommentDraft {
+        comment: form.comment.unwrap_or_default(),
+        author: form.author.unwrap_or_default(),
+        email: form.email.unwrap_or_default(),
+        url: form.url.unwrap_or_default(),
+        parent: parent.filter(|p| *p > 0),
+        remember: form.consent.is_some(),
+    };
+
+    let now = Utc::now();
+    let article = state.store.article(article_id).await?.filter(|a| a.is_public_at(now)).ok_or(WebError::NotFound)?;
+    if article.comments == CommentsOpen::Closed {
+        return Err(WebError::Forbidden {
+            message: format!("Comments are closed on “{}”, so your comment was not posted.", article.title),
+            kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
+        });
+    }
+    let settings = state.store.settings().await?;
+    let pending = visitor::pending_ids(&jar);
+    let personal = visitor::is_personal(&jar);
+    let refuse = |status: StatusCode, form: FormState| {
+        let (state, settings, article, pending) = (&state, &settings, &article, &pending);
+        async move {
+            let page = match form.reply_to {
+                Some(parent) => state.store.comment_page_of(parent, settings.comments_per_page).await.unwrap_or(1),
+                None => 1,
+            };
+            article::render(state, settings, article, page, pending, form, status, personal).await
+        }
+    };
+
+    let valid = match draft.validate() {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let reply_to = draft.parent.map(CommentId);
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, FormState { draft, errors, notice: None, reply_to }).await;
+        }
+    };
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let new = NewComment {
+        article_id,
+        parent_id: valid.parent.map(CommentId),
+        author_name: valid.name,
+        author_email: valid.email,
+        author_url: valid.url,
+        author_ip: visitor::client_ip(peer, &headers, state.config.trust_forwarded_for).to_string(),
+        user_agent: user_agent.chars().take(255).collect(),
+        body: valid.body,
+        created_at: now,
+    };
+    let policy = CommentPolicy {
+        moderation: settings.comment_moderation,
+        max_depth: settings.thread_comments_depth,
+        flood_seconds: settings.comment_flood_seconds,
+    };
+    let parent_id = new.parent_id;
+    let comment = match state.store.submit_comment(&new, &move |facts| decide(facts, &policy, parent_id)).await {
+        Ok(comment) => comment,
+        Err(SubmitError::Rejected(rejection)) => {
+            let status = match rejection {
+                CommentRejection::Duplicate => StatusCode::CONFLICT,
+                CommentRejection::TooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
+                CommentRejection::Reply(ReplyError::ParentUnavailable | ReplyError::TooDeep { .. }) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+            };
+            let reply_to = draft.parent.map(CommentId);
+            let form = FormState { draft, errors: Default::default(), notice: Some(rejection.to_string()), reply_to };
+            let mut response = refuse(status, form).await?;
+            if let CommentRejection::TooFast { wait_seconds } = rejection {
+                response.headers_mut().insert(header::RETRY_AFTER, wait_seconds.into());
+            }
+            return Ok(response);
+        }
+        Err(SubmitError::Store(e)) => return Err(e.into()),
+    };
+    tracing::info!(comment_id = comment.id.0, article_id, status = comment.status.as_str(), "comment received");
+
+    let mut jar = visitor::remember(jar, &draft, draft.remember);
+    if comment.status == CommentStatus::Pending {
+        jar = visitor::add_pending(jar, comment.id);
+    }
+    let page = state.store.comment_page_of(comment.id, settings.comments_per_page).await?;
+    let target = format!("{}#comment-{}", comment_page_path(&article_path(&article, settings.timezone), page), comment.id);
+    Ok((jar, Redirect::to(&target)).into_response())
+}

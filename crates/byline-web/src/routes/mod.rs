@@ -1,0 +1,51 @@
+//! The routes, one module per area of the site.
+
+mod article;
+mod assets;
+mod comment;
+mod health;
+mod lists;
+mod public;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{AppState, error, headers};
+
+/// Largest request body: a maximal comment (65,525 characters, up to four
+/// bytes each once encoded) plus the other fields, with room to spare.
+const BODY_LIMIT: usize = 512 * 1024;
+
+/// The whole public site.
+pub fn router(state: AppState) -> Router {
+    let [csp, nosniff, referrer, frames] = headers::layers();
+    Router::new()
+        .route("/wp-comments-post.php", post(comment::post_comment))
+        .route("/comments", post(comment::post_comment))
+        .route("/avatar/{file}", get(assets::avatar))
+        .route("/static/{file}", get(assets::static_file))
+        .route("/healthz", get(health::health))
+        .fallback(public::page)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_errors))
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let route = req.extensions().get::<MatchedPath>().map_or("(public page)", MatchedPath::as_str);
+                    // The path only: query strings and bodies may carry personal data.
+                    tracing::info_span!("request", method = %req.method(), route, path = %req.uri().path())
+                }))
+                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT))
+                .layer(csp)
+                .layer(nosniff)
+                .layer(referrer)
+                .layer(frames),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,135 @@
+//! What a visitor's browser remembers: their own held comments (a signed
+//! cookie, not an account) and, when they opt in, their name, email and
+//! website for the next comment.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::http::HeaderMap;
+use axum_extra::extract::SignedCookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use byline_core::CommentId;
+use byline_core::comment_form::CommentDraft;
+
+const PENDING: &str = "byline_pending";
+const COMMENTER: &str = "byline_commenter";
+/// How many held comments a browser keeps track of.
+const MAX_PENDING: usize = 20;
+const PENDING_DAYS: i64 = 30;
+const COMMENTER_DAYS: i64 = 365;
+
+fn cookie(name: &'static str, value: String, days: i64) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time_days(days))
+        .build()
+}
+
+fn time_days(days: i64) -> cookie::time::Duration {
+    cookie::time::Duration::days(days)
+}
+
+/// Ids of the visitor's own held comments.
+pub fn pending_ids(jar: &SignedCookieJar) -> Vec<CommentId> {
+    jar.get(PENDING)
+        .map(|c| c.value().split('.').filter_map(|s| s.parse().ok()).map(CommentId).collect())
+        .unwrap_or_default()
+}
+
+/// Remembers a newly held comment.
+pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
+    let mut ids = pending_ids(&jar);
+    ids.push(id);
+    let skip = ids.len().saturating_sub(MAX_PENDING);
+    let value = ids[skip..].iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(".");
+    jar.add(cookie(PENDING, value, PENDING_DAYS))
+}
+
+/// The saved name, email and website, if the visitor opted in.
+pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
+    let raw = jar.get(COMMENTER)?;
+    let mut fields = raw.value().split('&').map(|f| unescape(f).unwrap_or_default());
+    Some(CommentDraft {
+        author: fields.next()?,
+        email: fields.next()?,
+        url: fields.next().unwrap_or_default(),
+        remember: true,
+        ..Default::default()
+    })
+}
+
+/// Saves or forgets the commenter's details, as the checkbox asked.
+pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool) -> SignedCookieJar {
+    if keep {
+        let value = [&draft.author, &draft.email, &draft.url].map(|f| escape(f.trim())).join("&");
+        jar.add(cookie(COMMENTER, value, COMMENTER_DAYS))
+    } else {
+        jar.remove(Cookie::build(COMMENTER).path("/").build())
+    }
+}
+
+/// Whether the response depends on this visitor's cookies (and so must
+/// not be cached for anyone else).
+pub fn is_personal(jar: &SignedCookieJar) -> bool {
+    jar.get(PENDING).is_some() || jar.get(COMMENTER).is_some()
+}
+
+/// Percent-encodes everything but unreserved characters, so any input
+/// fits in a cookie value.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The client's address: the peer, or the proxy-reported one when the
+/// operator said a proxy sets `X-Forwarded-For`.
+pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    peer.ip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_round_trips() {
+        for s in ["Ann O'Neil & co; \"quoted\"", "é ü 日本", "a@b.co", "https://x.example/?a=1&b=2"] {
+            assert_eq!(unescape(&escape(s)).as_deref(), Some(s));
+            assert!(!escape(s).contains(['&', ';', ' ', '"', ',']));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! `byline serve`: the web site.
+
+use std::path::Path;
+
+use anyhow::Context;
+use byline_render::Renderer;
+use byline_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use super::open_store;
+use crate::sample;
+
+/// Options of `byline serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address and port to listen on.
+    #[arg(long, env = "BYLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Do not add the sample author, article and comment to an empty site.
+    #[arg(long)]
+    no_sample: bool,
+    /// Take client addresses from X-Forwarded-For (only behind a reverse proxy that sets it).
+    #[arg(long, env = "BYLINE_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+}
+
+pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("BYLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let store = open_store(data).await?;
+    if !args.no_sample {
+        sample::offer(store.as_ref()).await.context("cannot add the sample content")?;
+    }
+    let secret = store.site_secret().await?;
+    let config = WebConfig { trust_forwarded_for: args.trust_forwarded_for };
+    let state = AppState::new(store, Renderer::new(), &secret, config);
+
+    let listener = TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("byline is serving {} at http://{addr}/", data.display());
+    tracing::info!(%addr, "listening");
+    byline_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
