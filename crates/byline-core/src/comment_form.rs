@@ -60,7 +60,10 @@ pub struct FieldErrors {
 impl FieldErrors {
     /// Whether any field has a message.
     pub fn is_empty(&self) -> bool {
-        self.comment.is_none() && self.author.is_none() && self.email.is_none() && self.url.is_none()
+        self.comment.is_none()
+            && self.author.is_none()
+            && self.email.is_none()
+            && self.url.is_none()
     }
 
     /// The messages in form order, for a summary above the form and for CLI output.
@@ -94,17 +97,21 @@ impl CommentDraft {
         if name.is_empty() {
             errors.author = Some("Please enter your name.".into());
         } else if name.chars().count() > MAX_NAME {
-            errors.author = Some(format!("Your name is too long: at most {MAX_NAME} characters."));
+            errors.author = Some(format!(
+                "Your name is too long: at most {MAX_NAME} characters."
+            ));
         }
 
         if email.is_empty() {
-            errors.email = Some("Please enter your email address. It will not be published.".into());
+            errors.email =
+                Some("Please enter your email address. It will not be published.".into());
         } else if email.chars().count() > MAX_EMAIL {
             errors.email = Some(format!(
                 "Your email address is too long: at most {MAX_EMAIL} characters."
             ));
         } else if !is_valid_email(email) {
-            errors.email = Some("Please enter a valid email address, like name@example.com.".into());
+            errors.email =
+                Some("Please enter a valid email address, like name@example.com.".into());
         }
 
         let url = match normalise_url(url) {
@@ -174,13 +181,17 @@ pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
         return Ok(None);
     }
     if url.chars().count() > MAX_URL {
-        return Err(format!("Your website address is too long: at most {MAX_URL} characters."));
+        return Err(format!(
+            "Your website address is too long: at most {MAX_URL} characters."
+        ));
     }
     let invalid = || {
         "Please enter a website address starting with http:// or https://, or leave it empty."
             .to_string()
     };
-    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     {
         return Err(invalid());
     }
@@ -191,7 +202,12 @@ pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
         (url.to_owned(), rest)
     } else if url.contains("://") || url.contains(':') && !url.contains('.') {
         return Err(invalid());
-    } else if url.split(['/', '?', '#']).next().is_some_and(|h| h.contains('.')) && !url.contains(':') {
+    } else if url
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|h| h.contains('.'))
+        && !url.contains(':')
+    {
         (format!("https://{url}"), lower.as_str())
     } else {
         return Err(invalid());
@@ -227,7 +243,9 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_valid() {
-        let v = draft(" Hi ", " Ann ", "ann@Example.COM", "").validate().unwrap();
+        let v = draft(" Hi ", " Ann ", "ann@Example.COM", "")
+            .validate()
+            .unwrap();
         assert_eq!(v.body, "Hi");
         assert_eq!(v.name, "Ann");
         assert_eq!(v.email, "ann@example.com");
@@ -244,10 +262,24 @@ mod tests {
 
     #[test]
     fn emails_are_checked() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org", "x_y@ex-ample.com"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "x_y@ex-ample.com",
+        ] {
             assert!(is_valid_email(ok), "{ok}");
         }
-        for bad in ["plain", "a@b", "@b.com", "a@.com", "a@b..com", "a b@c.com", "a@b.c", "a..b@c.com", "a@-b.com"] {
+        for bad in [
+            "plain",
+            "a@b",
+            "@b.com",
+            "a@.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b.c",
+            "a..b@c.com",
+            "a@-b.com",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }
@@ -255,19 +287,42 @@ mod tests {
     #[test]
     fn websites_must_be_http() {
         let url = |u: &str| draft("x", "y", "a@b.co", u).validate().map(|v| v.url);
-        assert_eq!(url("https://ann.example/"), Ok(Some("https://ann.example/".into())));
-        assert_eq!(url("HTTP://ann.example"), Ok(Some("HTTP://ann.example".into())));
+        assert_eq!(
+            url("https://ann.example/"),
+            Ok(Some("https://ann.example/".into()))
+        );
+        assert_eq!(
+            url("HTTP://ann.example"),
+            Ok(Some("HTTP://ann.example".into()))
+        );
         assert_eq!(url("ann.example"), Ok(Some("https://ann.example".into())));
-        for bad in ["javascript:alert(1)", "ftp://x.example", "data:text/html,x", "http://", "http://a b", "notaurl"] {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.example",
+            "data:text/html,x",
+            "http://",
+            "http://a b",
+            "notaurl",
+        ] {
             assert!(url(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn wordpress_limits_apply_in_characters() {
-        let ok = draft(&"é".repeat(MAX_COMMENT), &"n".repeat(MAX_NAME), "a@b.co", "");
+        let ok = draft(
+            &"é".repeat(MAX_COMMENT),
+            &"n".repeat(MAX_NAME),
+            "a@b.co",
+            "",
+        );
         assert!(ok.validate().is_ok());
-        let long = draft(&"x".repeat(MAX_COMMENT + 1), &"n".repeat(MAX_NAME + 1), &format!("{}@b.co", "a".repeat(100)), &format!("https://{}.com", "a".repeat(200)));
+        let long = draft(
+            &"x".repeat(MAX_COMMENT + 1),
+            &"n".repeat(MAX_NAME + 1),
+            &format!("{}@b.co", "a".repeat(100)),
+            &format!("https://{}.com", "a".repeat(200)),
+        );
         let e = long.validate().unwrap_err();
         assert!(e.comment.unwrap().contains("too long"));
         assert!(e.author.unwrap().contains("too long"));

@@ -4,7 +4,17 @@
 use serde_yaml_ng::Value;
 
 /// The front matter keys byline reads.
-pub const KEYS: [&str; 9] = ["title", "author", "date", "slug", "categories", "tags", "status", "excerpt", "comments"];
+pub const KEYS: [&str; 9] = [
+    "title",
+    "author",
+    "date",
+    "slug",
+    "categories",
+    "tags",
+    "status",
+    "excerpt",
+    "comments",
+];
 
 /// A parsed file: the front matter's values, still as written (dates need
 /// the site's zone, authors need the store), and the body.
@@ -59,8 +69,14 @@ pub enum FrontMatterError {
 /// Splits and reads a file. A file without front matter is all body.
 pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
-        return Ok(ArticleFile { body: text.to_owned(), ..Default::default() });
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return Ok(ArticleFile {
+            body: text.to_owned(),
+            ..Default::default()
+        });
     };
     let (yaml, body) = split_closing(rest).ok_or(FrontMatterError::Unclosed)?;
     let value: Value = if yaml.trim().is_empty() {
@@ -71,10 +87,18 @@ pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
     let Value::Mapping(map) = value else {
         return Err(FrontMatterError::NotAMapping);
     };
-    let mut file = ArticleFile { body: body.to_owned(), ..Default::default() };
+    let mut file = ArticleFile {
+        body: body.to_owned(),
+        ..Default::default()
+    };
     for (k, v) in map {
         let key = scalar(&k).unwrap_or_default();
-        let text = || scalar(&v).ok_or(FrontMatterError::BadValue { key: key.clone(), problem: "must be a single value" });
+        let text = || {
+            scalar(&v).ok_or(FrontMatterError::BadValue {
+                key: key.clone(),
+                problem: "must be a single value",
+            })
+        };
         match key.as_str() {
             "title" => file.title = Some(text()?),
             "author" => file.author = Some(text()?),
@@ -82,7 +106,16 @@ pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
             "slug" => file.slug = Some(text()?),
             "status" => file.status = Some(text()?),
             // Hugo's spelling.
-            "draft" => file.status = Some(if text()? == "true" { "draft" } else { "published" }.to_owned()),
+            "draft" => {
+                file.status = Some(
+                    if text()? == "true" {
+                        "draft"
+                    } else {
+                        "published"
+                    }
+                    .to_owned(),
+                )
+            }
             "excerpt" | "description" | "summary" => file.excerpt = Some(text()?),
             "comments" => file.comments = Some(text()?),
             "categories" | "category" => file.categories = list(&key, &v)?,
@@ -115,14 +148,24 @@ fn scalar(v: &Value) -> Option<String> {
 }
 
 fn list(key: &str, v: &Value) -> Result<Vec<String>, FrontMatterError> {
-    let bad = || FrontMatterError::BadValue { key: key.to_owned(), problem: "must be a name or a list of names" };
+    let bad = || FrontMatterError::BadValue {
+        key: key.to_owned(),
+        problem: "must be a name or a list of names",
+    };
     let items = match v {
-        Value::Sequence(items) => items.iter().map(|i| scalar(i).ok_or_else(bad)).collect::<Result<Vec<_>, _>>()?,
+        Value::Sequence(items) => items
+            .iter()
+            .map(|i| scalar(i).ok_or_else(bad))
+            .collect::<Result<Vec<_>, _>>()?,
         Value::String(s) => s.split(',').map(str::to_owned).collect(),
         Value::Null => Vec::new(),
         other => vec![scalar(other).ok_or_else(bad)?],
     };
-    Ok(items.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+    Ok(items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect())
 }
 
 #[cfg(test)]
@@ -144,8 +187,14 @@ mod tests {
     #[test]
     fn bad_front_matter_says_why() {
         assert_eq!(parse("---\ntitle: x\n"), Err(FrontMatterError::Unclosed));
-        assert!(matches!(parse("---\ntitle: [unclosed\n---\n"), Err(FrontMatterError::Yaml(_))));
-        assert!(matches!(parse("---\ntitle: {a: 1}\n---\n"), Err(FrontMatterError::BadValue { .. })));
+        assert!(matches!(
+            parse("---\ntitle: [unclosed\n---\n"),
+            Err(FrontMatterError::Yaml(_))
+        ));
+        assert!(matches!(
+            parse("---\ntitle: {a: 1}\n---\n"),
+            Err(FrontMatterError::BadValue { .. })
+        ));
         assert_eq!(parse("no front matter").unwrap().body, "no front matter");
     }
 }

@@ -49,13 +49,16 @@ pub fn render_comment(markdown: &str) -> SanitizedHtml {
 /// and page descriptions; "…" marks a cut.
 pub fn plain_excerpt(markdown: &str, words: usize) -> String {
     let mut text = String::new();
-    for event in Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_FOOTNOTES) {
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_FOOTNOTES,
+    ) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
-                text.push(' ')
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_),
+            ) => text.push(' '),
             Event::Start(Tag::FootnoteDefinition(_)) => break,
             _ => {}
         }
@@ -125,7 +128,9 @@ fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Eve
     if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) {
         return None;
     }
-    let para_start = inner.iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let para_start = inner
+        .iter()
+        .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
     let para = &inner[para_start + 1..inner.len() - 1];
     // The attribution starts the paragraph, or follows its last line break.
     let cut = para
@@ -146,7 +151,9 @@ fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Eve
     while let Some(Event::Text(t)) = attribution.first_mut() {
         let mut stripped = t.trim_start();
         if strip_dash {
-            stripped = stripped.trim_start_matches(['—', '–', '―', '-']).trim_start();
+            stripped = stripped
+                .trim_start_matches(['—', '–', '―', '-'])
+                .trim_start();
             strip_dash = false;
         }
         if stripped.is_empty() {
@@ -167,20 +174,38 @@ fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Eve
 
 static ARTICLE_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["figure", "figcaption", "section", "sup", "sub", "del", "mark", "cite", "abbr", "time"])
-        .add_tag_attributes("div", ["class", "id"])
-        .add_tag_attributes("sup", ["class", "id"])
-        .add_tag_attributes("figure", ["class"])
-        .add_tag_attributes("p", ["class"])
-        .add_tag_attributes("code", ["class"])
-        .add_tag_attributes("img", ["loading", "title"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("time", ["datetime"])
-        .add_tag_attributes("abbr", ["title"])
-        .filter_style_properties(HashSet::from(["text-align"]))
-        .link_rel(None);
-    for h in [HeadingLevel::H1, HeadingLevel::H2, HeadingLevel::H3, HeadingLevel::H4, HeadingLevel::H5, HeadingLevel::H6] {
+    b.add_tags([
+        "figure",
+        "figcaption",
+        "section",
+        "sup",
+        "sub",
+        "del",
+        "mark",
+        "cite",
+        "abbr",
+        "time",
+    ])
+    .add_tag_attributes("div", ["class", "id"])
+    .add_tag_attributes("sup", ["class", "id"])
+    .add_tag_attributes("figure", ["class"])
+    .add_tag_attributes("p", ["class"])
+    .add_tag_attributes("code", ["class"])
+    .add_tag_attributes("img", ["loading", "title"])
+    .add_tag_attributes("th", ["style"])
+    .add_tag_attributes("td", ["style"])
+    .add_tag_attributes("time", ["datetime"])
+    .add_tag_attributes("abbr", ["title"])
+    .filter_style_properties(HashSet::from(["text-align"]))
+    .link_rel(None);
+    for h in [
+        HeadingLevel::H1,
+        HeadingLevel::H2,
+        HeadingLevel::H3,
+        HeadingLevel::H4,
+        HeadingLevel::H5,
+        HeadingLevel::H6,
+    ] {
         b.add_tag_attributes(heading_tag(h), ["id"]);
     }
     b
@@ -200,7 +225,18 @@ fn heading_tag(level: HeadingLevel) -> &'static str {
 static COMMENT_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();
     b.tags(HashSet::from([
-        "p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li",
+        "p",
+        "br",
+        "em",
+        "strong",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
     ]))
     .tag_attributes(HashMap::from([("a", HashSet::from(["href"]))]))
     .url_schemes(HashSet::from(["http", "https", "mailto"]))
@@ -218,21 +254,41 @@ mod tests {
         let html = render_article("| a | b |\n|:-:|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: A note.");
         let html = html.as_str();
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains("text-align: center") || html.contains("text-align:center"), "{html}");
+        assert!(
+            html.contains("text-align: center") || html.contains("text-align:center"),
+            "{html}"
+        );
         assert!(html.contains("footnote-definition"), "{html}");
     }
 
     #[test]
     fn quotes_with_a_dash_line_get_an_attribution() {
-        let html = render_article("> We shall fight on the beaches.\n>\n> — Winston Churchill, 1940");
+        let html =
+            render_article("> We shall fight on the beaches.\n>\n> — Winston Churchill, 1940");
         let html = html.as_str();
         assert!(html.contains("<figure class=\"quotation\">"), "{html}");
-        assert!(html.contains("<figcaption>— Winston Churchill, 1940</figcaption>"), "{html}");
-        assert!(html.contains("<p>We shall fight on the beaches.</p>"), "{html}");
+        assert!(
+            html.contains("<figcaption>— Winston Churchill, 1940</figcaption>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>We shall fight on the beaches.</p>"),
+            "{html}"
+        );
 
         let same_para = render_article("> Facts are sacred.\n> -- C. P. Scott");
-        assert!(same_para.as_str().contains("<figcaption>— C. P. Scott</figcaption>"), "{}", same_para.as_str());
-        assert!(same_para.as_str().contains("<p>Facts are sacred.</p>"), "{}", same_para.as_str());
+        assert!(
+            same_para
+                .as_str()
+                .contains("<figcaption>— C. P. Scott</figcaption>"),
+            "{}",
+            same_para.as_str()
+        );
+        assert!(
+            same_para.as_str().contains("<p>Facts are sacred.</p>"),
+            "{}",
+            same_para.as_str()
+        );
 
         let plain = render_article("> Just a quote.");
         assert!(plain.as_str().contains("<blockquote>") && !plain.as_str().contains("figure"));
@@ -240,23 +296,37 @@ mod tests {
 
     #[test]
     fn article_html_is_sanitised() {
-        let html = render_article("<script>alert(1)</script><p onclick=\"x()\">hi</p><a href=\"javascript:alert(1)\">x</a>");
+        let html = render_article(
+            "<script>alert(1)</script><p onclick=\"x()\">hi</p><a href=\"javascript:alert(1)\">x</a>",
+        );
         let html = html.as_str();
-        assert!(!html.contains("<script") && !html.contains("onclick") && !html.contains("javascript:"), "{html}");
+        assert!(
+            !html.contains("<script") && !html.contains("onclick") && !html.contains("javascript:"),
+            "{html}"
+        );
     }
 
     #[test]
     fn comments_show_raw_html_as_text() {
-        let html = render_comment("<script>alert(1)</script>\n\nHello <b>there</b> <img src=x onerror=alert(1)>");
+        let html = render_comment(
+            "<script>alert(1)</script>\n\nHello <b>there</b> <img src=x onerror=alert(1)>",
+        );
         let html = html.as_str();
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(html.contains("&lt;b&gt;there&lt;/b&gt;"), "{html}");
-        assert!(!html.contains("<img") && !html.contains("<b>") && !html.contains("<script"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("<b>") && !html.contains("<script"),
+            "{html}"
+        );
     }
 
     #[test]
     fn comment_links_are_nofollow_ugc() {
-        let html = render_comment("See [my post](https://example.com/x) and [bad](javascript:alert(1)).");
+        let html =
+            render_comment("See [my post](https://example.com/x) and [bad](javascript:alert(1)).");
         let html = html.as_str();
         assert!(html.contains("href=\"https://example.com/x\""), "{html}");
         assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
@@ -269,13 +339,20 @@ mod tests {
         let html = html.as_str();
         assert!(!html.contains("<h1>"), "{html}");
         assert!(html.contains("<p>Big</p>"), "{html}");
-        assert!(html.contains("<em>em</em>") && html.contains("<strong>strong</strong>") && html.contains("<code>code</code>"));
+        assert!(
+            html.contains("<em>em</em>")
+                && html.contains("<strong>strong</strong>")
+                && html.contains("<code>code</code>")
+        );
         assert!(html.contains("<blockquote>"), "{html}");
     }
 
     #[test]
     fn excerpts_are_plain_and_cut() {
-        assert_eq!(plain_excerpt("# Title\n\nSome *emphasis* here.", 55), "Title Some emphasis here.");
+        assert_eq!(
+            plain_excerpt("# Title\n\nSome *emphasis* here.", 55),
+            "Title Some emphasis here."
+        );
         assert_eq!(plain_excerpt("one two three four", 2), "one two…");
     }
 }

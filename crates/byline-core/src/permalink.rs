@@ -70,32 +70,71 @@ pub fn parse(path: &str) -> Option<Route> {
     }
     let inner = inner.strip_suffix('/')?;
     let mut segs: Vec<&str> = inner.split('/').collect();
-    if segs.iter().any(|s| s.is_empty() || !s.bytes().all(is_segment_byte)) {
+    if segs
+        .iter()
+        .any(|s| s.is_empty() || !s.bytes().all(is_segment_byte))
+    {
         return None;
     }
     let page = take_page(&mut segs)?;
     match segs.as_slice() {
         [] => Some(Route::Home { page }),
-        ["author", nicename] => Some(Route::Author { nicename: (*nicename).into(), page }),
-        ["category", .., slug] => Some(Route::Category { slug: (*slug).into(), page }),
-        ["tag", slug] => Some(Route::Tag { slug: (*slug).into(), page }),
-        [y] if is_year(y) => Some(Route::Date { year: y.parse().ok()?, month: None, day: None, page }),
+        ["author", nicename] => Some(Route::Author {
+            nicename: (*nicename).into(),
+            page,
+        }),
+        ["category", .., slug] => Some(Route::Category {
+            slug: (*slug).into(),
+            page,
+        }),
+        ["tag", slug] => Some(Route::Tag {
+            slug: (*slug).into(),
+            page,
+        }),
+        [y] if is_year(y) => Some(Route::Date {
+            year: y.parse().ok()?,
+            month: None,
+            day: None,
+            page,
+        }),
         [y, m] if is_year(y) => {
             let month = two_digits(m, 1, 12)?;
-            Some(Route::Date { year: y.parse().ok()?, month: Some(month), day: None, page })
+            Some(Route::Date {
+                year: y.parse().ok()?,
+                month: Some(month),
+                day: None,
+                page,
+            })
         }
         [y, m, d] if is_year(y) => {
             let date = date(y, m, d)?;
-            Some(Route::Date { year: date.year(), month: Some(date.month()), day: Some(date.day()), page })
+            Some(Route::Date {
+                year: date.year(),
+                month: Some(date.month()),
+                day: Some(date.day()),
+                page,
+            })
         }
-        [y, m, d, slug] if is_year(y) && page == 1 => {
-            Some(Route::Article { date: date(y, m, d)?, slug: (*slug).into(), comment_page: 1 })
-        }
+        [y, m, d, slug] if is_year(y) && page == 1 => Some(Route::Article {
+            date: date(y, m, d)?,
+            slug: (*slug).into(),
+            comment_page: 1,
+        }),
         [y, m, d, slug, cp] if is_year(y) && page == 1 => {
-            let n: u32 = cp.strip_prefix("comment-page-")?.parse().ok().filter(|n| *n >= 1)?;
-            Some(Route::Article { date: date(y, m, d)?, slug: (*slug).into(), comment_page: n })
+            let n: u32 = cp
+                .strip_prefix("comment-page-")?
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1)?;
+            Some(Route::Article {
+                date: date(y, m, d)?,
+                slug: (*slug).into(),
+                comment_page: n,
+            })
         }
-        [slug] if page == 1 && *slug != "page" => Some(Route::Page { slug: (*slug).into() }),
+        [slug] if page == 1 && *slug != "page" => Some(Route::Page {
+            slug: (*slug).into(),
+        }),
         _ => None,
     }
 }
@@ -127,7 +166,11 @@ fn two_digits(s: &str, min: u32, max: u32) -> Option<u32> {
 }
 
 fn date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y.parse().ok()?, two_digits(m, 1, 12)?, two_digits(d, 1, 31)?)
+    NaiveDate::from_ymd_opt(
+        y.parse().ok()?,
+        two_digits(m, 1, 12)?,
+        two_digits(d, 1, 31)?,
+    )
 }
 
 /// `/YYYY/MM/DD/slug/`, dated in the site's zone as WordPress does.
@@ -137,7 +180,12 @@ pub fn post_path(published_at: DateTime<Utc>, tz: Tz, slug: &str) -> String {
 
 /// `/YYYY/MM/DD/slug/` for a date already in the site's zone.
 pub fn post_path_for_date(date: NaiveDate, slug: &str) -> String {
-    format!("/{:04}/{:02}/{:02}/{slug}/", date.year(), date.month(), date.day())
+    format!(
+        "/{:04}/{:02}/{:02}/{slug}/",
+        date.year(),
+        date.month(),
+        date.day()
+    )
 }
 
 /// `/slug/` for a page.
@@ -147,12 +195,20 @@ pub fn page_path(slug: &str) -> String {
 
 /// The discussion page `n` of an article (the article itself for page 1).
 pub fn comment_page_path(article_path: &str, n: u32) -> String {
-    if n <= 1 { article_path.to_owned() } else { format!("{article_path}comment-page-{n}/") }
+    if n <= 1 {
+        article_path.to_owned()
+    } else {
+        format!("{article_path}comment-page-{n}/")
+    }
 }
 
 /// List page `n` under a base path (`/`, `/author/x/`, …).
 pub fn list_page_path(base: &str, n: u32) -> String {
-    if n <= 1 { base.to_owned() } else { format!("{base}page/{n}/") }
+    if n <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}page/{n}/")
+    }
 }
 
 /// `/author/NICENAME/`.
@@ -193,16 +249,83 @@ mod tests {
         let cases = [
             ("/", Home { page: 1 }),
             ("/page/3/", Home { page: 3 }),
-            ("/2024/01/26/hello-world/", Article { date: d(2024, 1, 26), slug: "hello-world".into(), comment_page: 1 }),
-            ("/2024/01/26/hello-world/comment-page-2/", Article { date: d(2024, 1, 26), slug: "hello-world".into(), comment_page: 2 }),
-            ("/2024/", Date { year: 2024, month: None, day: None, page: 1 }),
-            ("/2024/01/page/2/", Date { year: 2024, month: Some(1), day: None, page: 2 }),
-            ("/2024/01/26/", Date { year: 2024, month: Some(1), day: Some(26), page: 1 }),
-            ("/author/jane-doe/", Author { nicename: "jane-doe".into(), page: 1 }),
-            ("/author/jane-doe/page/2/", Author { nicename: "jane-doe".into(), page: 2 }),
-            ("/category/world/europe/", Category { slug: "europe".into(), page: 1 }),
-            ("/tag/elections/page/4/", Tag { slug: "elections".into(), page: 4 }),
-            ("/about/", Page { slug: "about".into() }),
+            (
+                "/2024/01/26/hello-world/",
+                Article {
+                    date: d(2024, 1, 26),
+                    slug: "hello-world".into(),
+                    comment_page: 1,
+                },
+            ),
+            (
+                "/2024/01/26/hello-world/comment-page-2/",
+                Article {
+                    date: d(2024, 1, 26),
+                    slug: "hello-world".into(),
+                    comment_page: 2,
+                },
+            ),
+            (
+                "/2024/",
+                Date {
+                    year: 2024,
+                    month: None,
+                    day: None,
+                    page: 1,
+                },
+            ),
+            (
+                "/2024/01/page/2/",
+                Date {
+                    year: 2024,
+                    month: Some(1),
+                    day: None,
+                    page: 2,
+                },
+            ),
+            (
+                "/2024/01/26/",
+                Date {
+                    year: 2024,
+                    month: Some(1),
+                    day: Some(26),
+                    page: 1,
+                },
+            ),
+            (
+                "/author/jane-doe/",
+                Author {
+                    nicename: "jane-doe".into(),
+                    page: 1,
+                },
+            ),
+            (
+                "/author/jane-doe/page/2/",
+                Author {
+                    nicename: "jane-doe".into(),
+                    page: 2,
+                },
+            ),
+            (
+                "/category/world/europe/",
+                Category {
+                    slug: "europe".into(),
+                    page: 1,
+                },
+            ),
+            (
+                "/tag/elections/page/4/",
+                Tag {
+                    slug: "elections".into(),
+                    page: 4,
+                },
+            ),
+            (
+                "/about/",
+                Page {
+                    slug: "about".into(),
+                },
+            ),
         ];
         for (path, route) in cases {
             assert_eq!(parse(path), Some(route), "{path}");
@@ -211,22 +334,44 @@ mod tests {
 
     #[test]
     fn malformed_paths_do_not_parse() {
-        for path in ["/2024/13/", "/2024/02/30/x/", "/page/0/", "/page/x/", "/a//b/", "/x/y/z/", "/about", "/2024/1/", "/<script>/", "/a/b/c/d/e/f/"] {
+        for path in [
+            "/2024/13/",
+            "/2024/02/30/x/",
+            "/page/0/",
+            "/page/x/",
+            "/a//b/",
+            "/x/y/z/",
+            "/about",
+            "/2024/1/",
+            "/<script>/",
+            "/a/b/c/d/e/f/",
+        ] {
             assert_eq!(parse(path), None, "{path}");
         }
     }
 
     #[test]
     fn built_paths_parse_back() {
-        let at = DateTime::parse_from_rfc3339("2024-01-26T23:30:00Z").unwrap().to_utc();
+        let at = DateTime::parse_from_rfc3339("2024-01-26T23:30:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(post_path(at, Tz::UTC, "x"), "/2024/01/26/x/");
         // Already the 27th in Sydney: the URL follows the site's zone.
         assert_eq!(post_path(at, Tz::Australia__Sydney, "x"), "/2024/01/27/x/");
-        assert_eq!(comment_page_path("/2024/01/26/x/", 2), "/2024/01/26/x/comment-page-2/");
+        assert_eq!(
+            comment_page_path("/2024/01/26/x/", 2),
+            "/2024/01/26/x/comment-page-2/"
+        );
         assert_eq!(list_page_path("/tag/a/", 1), "/tag/a/");
         assert_eq!(list_page_path("/tag/a/", 2), "/tag/a/page/2/");
         assert_eq!(date_path(2024, Some(1), None), "/2024/01/");
-        for p in [post_path(at, Tz::UTC, "x"), author_path("a"), category_path("c"), tag_path("t"), date_path(2024, Some(1), Some(2))] {
+        for p in [
+            post_path(at, Tz::UTC, "x"),
+            author_path("a"),
+            category_path("c"),
+            tag_path("t"),
+            date_path(2024, Some(1), Some(2)),
+        ] {
             assert!(parse(&p).is_some(), "{p}");
         }
     }

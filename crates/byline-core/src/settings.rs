@@ -79,7 +79,9 @@ impl SettingKey {
         Self::ALL
             .into_iter()
             .find(|k| k.name() == name)
-            .ok_or_else(|| SettingError::UnknownKey { key: name.to_owned() })
+            .ok_or_else(|| SettingError::UnknownKey {
+                key: name.to_owned(),
+            })
     }
 
     /// Value used until the operator sets one.
@@ -101,7 +103,9 @@ impl SettingKey {
         match self {
             Self::Title => "any text up to 200 characters".into(),
             Self::Tagline => "any text up to 300 characters".into(),
-            Self::Timezone => "an IANA time zone such as UTC, Europe/London or America/New_York".into(),
+            Self::Timezone => {
+                "an IANA time zone such as UTC, Europe/London or America/New_York".into()
+            }
             Self::PostsPerPage => "a whole number from 1 to 100".into(),
             Self::CommentModeration => format!("one of {}", ModerationMode::NAMES.join(", ")),
             Self::ThreadCommentsDepth => "a whole number from 1 (no replies) to 10".into(),
@@ -183,24 +187,43 @@ impl Settings {
     /// Builds settings from stored pairs. A stored value that no longer
     /// validates (or an unknown key) falls back to the default rather than
     /// taking the site down.
-    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        let mut values: Vec<String> = SettingKey::ALL.iter().map(|k| k.default_value().to_owned()).collect();
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let mut values: Vec<String> = SettingKey::ALL
+            .iter()
+            .map(|k| k.default_value().to_owned())
+            .collect();
         for (k, v) in pairs {
             if let Ok(key) = SettingKey::parse(k.as_ref())
                 && let Ok(v) = key.validate(v.as_ref())
             {
-                let idx = SettingKey::ALL.iter().position(|x| *x == key).unwrap_or_default();
+                let idx = SettingKey::ALL
+                    .iter()
+                    .position(|x| *x == key)
+                    .unwrap_or_default();
                 values[idx] = v;
             }
         }
-        let get = |k: SettingKey| values[SettingKey::ALL.iter().position(|x| *x == k).unwrap_or_default()].as_str();
-        let num = |k: SettingKey| get(k).parse().unwrap_or_else(|_| k.default_value().parse().unwrap_or(1));
+        let get = |k: SettingKey| {
+            values[SettingKey::ALL
+                .iter()
+                .position(|x| *x == k)
+                .unwrap_or_default()]
+            .as_str()
+        };
+        let num = |k: SettingKey| {
+            get(k)
+                .parse()
+                .unwrap_or_else(|_| k.default_value().parse().unwrap_or(1))
+        };
         Self {
             title: get(SettingKey::Title).to_owned(),
             tagline: get(SettingKey::Tagline).to_owned(),
             timezone: get(SettingKey::Timezone).parse().unwrap_or(Tz::UTC),
             posts_per_page: num(SettingKey::PostsPerPage),
-            comment_moderation: ModerationMode::parse(get(SettingKey::CommentModeration)).unwrap_or_default(),
+            comment_moderation: ModerationMode::parse(get(SettingKey::CommentModeration))
+                .unwrap_or_default(),
             thread_comments_depth: num(SettingKey::ThreadCommentsDepth),
             comments_per_page: num(SettingKey::CommentsPerPage),
             comment_flood_seconds: num(SettingKey::CommentFloodSeconds),
@@ -238,7 +261,11 @@ mod tests {
 
     #[test]
     fn stored_pairs_override_defaults() {
-        let s = Settings::from_pairs([("timezone", "Europe/London"), ("posts_per_page", "3"), ("bogus", "x")]);
+        let s = Settings::from_pairs([
+            ("timezone", "Europe/London"),
+            ("posts_per_page", "3"),
+            ("bogus", "x"),
+        ]);
         assert_eq!(s.timezone, Tz::Europe__London);
         assert_eq!(s.posts_per_page, 3);
         assert_eq!(s.get(SettingKey::Timezone), "Europe/London");
@@ -247,8 +274,14 @@ mod tests {
     #[test]
     fn bad_keys_and_values_name_the_valid_ones() {
         let e = SettingKey::parse("colour").unwrap_err().to_string();
-        assert!(e.contains("comment_flood_seconds") && e.contains("timezone"), "{e}");
-        let e = SettingKey::CommentModeration.validate("sometimes").unwrap_err().to_string();
+        assert!(
+            e.contains("comment_flood_seconds") && e.contains("timezone"),
+            "{e}"
+        );
+        let e = SettingKey::CommentModeration
+            .validate("sometimes")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("all, first_time, none"), "{e}");
         assert!(SettingKey::Timezone.validate("Mars/Olympus").is_err());
         assert!(SettingKey::CommentFloodSeconds.validate("0").is_ok());

@@ -70,7 +70,9 @@ pub enum CommentRejection {
     #[error("Duplicate comment detected; it looks as though you've already said that!")]
     Duplicate,
     /// Too soon after the previous comment from this address.
-    #[error("You are posting comments too quickly. Please wait {wait_seconds} seconds and try again.")]
+    #[error(
+        "You are posting comments too quickly. Please wait {wait_seconds} seconds and try again."
+    )]
     TooFast {
         /// Seconds until a new comment is accepted.
         wait_seconds: u32,
@@ -81,7 +83,11 @@ pub enum CommentRejection {
 }
 
 /// Applies the rules in the order a visitor would want to hear about them.
-pub fn decide(facts: &CommentFacts, policy: &CommentPolicy, parent_id: Option<CommentId>) -> Result<Placement, CommentRejection> {
+pub fn decide(
+    facts: &CommentFacts,
+    policy: &CommentPolicy,
+    parent_id: Option<CommentId>,
+) -> Result<Placement, CommentRejection> {
     let (root_id, depth) = match (parent_id, facts.parent) {
         (None, _) | (Some(_), None) => (None, 1),
         (Some(_), Some(None)) => return Err(ReplyError::ParentUnavailable.into()),
@@ -89,7 +95,10 @@ pub fn decide(facts: &CommentFacts, policy: &CommentPolicy, parent_id: Option<Co
             if parent.article_id != facts.article_id || parent.status != CommentStatus::Approved {
                 return Err(ReplyError::ParentUnavailable.into());
             }
-            (Some(parent.root_id), reply_depth(parent.depth, policy.max_depth)?)
+            (
+                Some(parent.root_id),
+                reply_depth(parent.depth, policy.max_depth)?,
+            )
         }
     };
     if facts.duplicate {
@@ -101,7 +110,9 @@ pub fn decide(facts: &CommentFacts, policy: &CommentPolicy, parent_id: Option<Co
         let elapsed = (facts.now - last).num_seconds().max(0);
         let limit = i64::from(policy.flood_seconds);
         if elapsed < limit {
-            return Err(CommentRejection::TooFast { wait_seconds: (limit - elapsed) as u32 });
+            return Err(CommentRejection::TooFast {
+                wait_seconds: (limit - elapsed) as u32,
+            });
         }
     }
     Ok(Placement {
@@ -123,38 +134,73 @@ mod tests {
             duplicate: false,
             last_from_address: None,
             known_commenter: false,
-            now: DateTime::parse_from_rfc3339("2024-01-01T12:00:00Z").unwrap().to_utc(),
+            now: DateTime::parse_from_rfc3339("2024-01-01T12:00:00Z")
+                .unwrap()
+                .to_utc(),
         }
     }
 
-    const POLICY: CommentPolicy = CommentPolicy { moderation: ModerationMode::FirstTime, max_depth: 5, flood_seconds: 15 };
+    const POLICY: CommentPolicy = CommentPolicy {
+        moderation: ModerationMode::FirstTime,
+        max_depth: 5,
+        flood_seconds: 15,
+    };
 
     #[test]
     fn a_first_comment_is_held() {
         let p = decide(&facts(), &POLICY, None).unwrap();
-        assert_eq!((p.status, p.depth, p.parent_id), (CommentStatus::Pending, 1, None));
+        assert_eq!(
+            (p.status, p.depth, p.parent_id),
+            (CommentStatus::Pending, 1, None)
+        );
     }
 
     #[test]
     fn replies_go_under_approved_parents_of_the_same_article() {
-        let parent = ParentFacts { article_id: 1, status: CommentStatus::Approved, depth: 2, root_id: CommentId(7) };
+        let parent = ParentFacts {
+            article_id: 1,
+            status: CommentStatus::Approved,
+            depth: 2,
+            root_id: CommentId(7),
+        };
         let mut f = facts();
         f.parent = Some(Some(parent));
         let p = decide(&f, &POLICY, Some(CommentId(9))).unwrap();
-        assert_eq!((p.depth, p.root_id, p.parent_id), (3, Some(CommentId(7)), Some(CommentId(9))));
+        assert_eq!(
+            (p.depth, p.root_id, p.parent_id),
+            (3, Some(CommentId(7)), Some(CommentId(9)))
+        );
 
         for bad in [
-            ParentFacts { article_id: 2, ..parent },
-            ParentFacts { status: CommentStatus::Pending, ..parent },
-            ParentFacts { status: CommentStatus::Spam, ..parent },
+            ParentFacts {
+                article_id: 2,
+                ..parent
+            },
+            ParentFacts {
+                status: CommentStatus::Pending,
+                ..parent
+            },
+            ParentFacts {
+                status: CommentStatus::Spam,
+                ..parent
+            },
         ] {
             f.parent = Some(Some(bad));
-            assert_eq!(decide(&f, &POLICY, Some(CommentId(9))), Err(ReplyError::ParentUnavailable.into()));
+            assert_eq!(
+                decide(&f, &POLICY, Some(CommentId(9))),
+                Err(ReplyError::ParentUnavailable.into())
+            );
         }
         f.parent = Some(None);
-        assert_eq!(decide(&f, &POLICY, Some(CommentId(9))), Err(ReplyError::ParentUnavailable.into()));
+        assert_eq!(
+            decide(&f, &POLICY, Some(CommentId(9))),
+            Err(ReplyError::ParentUnavailable.into())
+        );
         f.parent = Some(Some(ParentFacts { depth: 5, ..parent }));
-        assert_eq!(decide(&f, &POLICY, Some(CommentId(9))), Err(ReplyError::TooDeep { max: 5 }.into()));
+        assert_eq!(
+            decide(&f, &POLICY, Some(CommentId(9))),
+            Err(ReplyError::TooDeep { max: 5 }.into())
+        );
     }
 
     #[test]
@@ -164,8 +210,14 @@ mod tests {
         assert_eq!(decide(&f, &POLICY, None), Err(CommentRejection::Duplicate));
         let mut f = facts();
         f.last_from_address = Some(f.now - chrono::Duration::seconds(5));
-        assert_eq!(decide(&f, &POLICY, None), Err(CommentRejection::TooFast { wait_seconds: 10 }));
-        let off = CommentPolicy { flood_seconds: 0, ..POLICY };
+        assert_eq!(
+            decide(&f, &POLICY, None),
+            Err(CommentRejection::TooFast { wait_seconds: 10 })
+        );
+        let off = CommentPolicy {
+            flood_seconds: 0,
+            ..POLICY
+        };
         assert!(decide(&f, &off, None).is_ok());
         f.last_from_address = Some(f.now - chrono::Duration::seconds(15));
         assert!(decide(&f, &POLICY, None).is_ok());

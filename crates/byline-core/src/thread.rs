@@ -43,7 +43,10 @@ pub fn nest<T>(
             .collect();
         ThreadNode { item, replies }
     }
-    roots.into_iter().map(|r| build(r, &id, &mut children)).collect()
+    roots
+        .into_iter()
+        .map(|r| build(r, &id, &mut children))
+        .collect()
 }
 
 /// Why a reply cannot be attached where the form asked.
@@ -53,7 +56,9 @@ pub enum ReplyError {
     #[error("The comment you are replying to is not available on this article.")]
     ParentUnavailable,
     /// The parent is already at the deepest level the site allows.
-    #[error("Replies cannot nest deeper than {max} levels here; please reply to an earlier comment in this thread.")]
+    #[error(
+        "Replies cannot nest deeper than {max} levels here; please reply to an earlier comment in this thread."
+    )]
     TooDeep {
         /// The site's `thread_comments_depth`.
         max: u32,
@@ -81,7 +86,14 @@ mod tests {
 
     #[test]
     fn replies_nest_under_parents_in_order() {
-        let flat = vec![(1, None), (2, Some(1)), (3, None), (4, Some(2)), (5, Some(1)), (6, Some(99))];
+        let flat = vec![
+            (1, None),
+            (2, Some(1)),
+            (3, None),
+            (4, Some(2)),
+            (5, Some(1)),
+            (6, Some(99)),
+        ];
         let tree = nest(flat, |c| CommentId(c.0), |c| c.1.map(CommentId));
         let shape: Vec<(i64, Vec<i64>)> = tree
             .iter()

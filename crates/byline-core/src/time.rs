@@ -10,12 +10,15 @@ pub fn human_date(at: DateTime<Utc>, tz: Tz) -> String {
 
 /// "January 26, 2024 at 10:05", for comments.
 pub fn human_datetime(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%B %-d, %Y at %H:%M").to_string()
+    at.with_timezone(&tz)
+        .format("%B %-d, %Y at %H:%M")
+        .to_string()
 }
 
 /// RFC 3339 with the site's offset, for `<time datetime>`.
 pub fn machine_datetime(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    at.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// Why a written date could not be read.
@@ -33,11 +36,20 @@ pub fn parse_local(s: &str, tz: Tz) -> Result<DateTime<Utc>, DateError> {
     if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S %z") {
         return Ok(dt.to_utc());
     }
-    let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN)))
-        .ok_or_else(|| DateError(s.to_owned()))?;
+    let naive = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .map(|d| d.and_time(NaiveTime::MIN))
+    })
+    .ok_or_else(|| DateError(s.to_owned()))?;
     tz.from_local_datetime(&naive)
         .earliest()
         .map(|dt| dt.to_utc())
@@ -63,6 +75,9 @@ mod tests {
     fn dates_read_naturally() {
         let at = parse_local("2024-01-26T23:30:00Z", Tz::UTC).unwrap();
         assert_eq!(human_date(at, Tz::UTC), "January 26, 2024");
-        assert_eq!(human_datetime(at, Tz::Australia__Sydney), "January 27, 2024 at 10:30");
+        assert_eq!(
+            human_datetime(at, Tz::Australia__Sydney),
+            "January 27, 2024 at 10:30"
+        );
     }
 }

@@ -10,8 +10,16 @@ pub struct Asset {
 }
 
 const ASSETS: &[(&str, &[u8], &str)] = &[
-    ("style.css", include_bytes!("../../../themes/default/static/style.css"), "text/css; charset=utf-8"),
-    ("favicon.svg", include_bytes!("../../../themes/default/static/favicon.svg"), "image/svg+xml"),
+    (
+        "style.css",
+        include_bytes!("../../../themes/default/static/style.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../../themes/default/static/favicon.svg"),
+        "image/svg+xml",
+    ),
 ];
 
 /// Looks a static file up by name (`style.css`).
@@ -19,7 +27,10 @@ pub fn asset(name: &str) -> Option<Asset> {
     ASSETS
         .iter()
         .find(|(n, _, _)| *n == name)
-        .map(|(_, bytes, content_type)| Asset { bytes, content_type })
+        .map(|(_, bytes, content_type)| Asset {
+            bytes,
+            content_type,
+        })
 }
 
 /// A short content hash for cache-busting URLs (`/static/style.css?v=…`).

@@ -1,18 +1,41 @@
 //! The template environment.
 
-use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value, escape_formatter};
+use minijinja::{
+    AutoEscape, Environment, Output, State, UndefinedBehavior, Value, escape_formatter,
+};
 use serde::Serialize;
 
 use crate::assets::fingerprint;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../../themes/default/templates/base.html")),
-    ("list.html", include_str!("../../../themes/default/templates/list.html")),
-    ("article.html", include_str!("../../../themes/default/templates/article.html")),
-    ("comments.html", include_str!("../../../themes/default/templates/comments.html")),
-    ("comment_form.html", include_str!("../../../themes/default/templates/comment_form.html")),
-    ("pagination.html", include_str!("../../../themes/default/templates/pagination.html")),
-    ("error.html", include_str!("../../../themes/default/templates/error.html")),
+    (
+        "base.html",
+        include_str!("../../../themes/default/templates/base.html"),
+    ),
+    (
+        "list.html",
+        include_str!("../../../themes/default/templates/list.html"),
+    ),
+    (
+        "article.html",
+        include_str!("../../../themes/default/templates/article.html"),
+    ),
+    (
+        "comments.html",
+        include_str!("../../../themes/default/templates/comments.html"),
+    ),
+    (
+        "comment_form.html",
+        include_str!("../../../themes/default/templates/comment_form.html"),
+    ),
+    (
+        "pagination.html",
+        include_str!("../../../themes/default/templates/pagination.html"),
+    ),
+    (
+        "error.html",
+        include_str!("../../../themes/default/templates/error.html"),
+    ),
 ];
 
 /// Escapes strings the way HTML needs (`& < > " '`) and no more, so URLs
@@ -62,7 +85,8 @@ impl Renderer {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).expect("the embedded theme's templates parse");
+            env.add_template(name, source)
+                .expect("the embedded theme's templates parse");
         }
         let style = format!("/static/style.css?v={}", fingerprint("style.css"));
         env.add_global("stylesheet_url", Value::from(style));

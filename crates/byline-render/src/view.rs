@@ -217,7 +217,13 @@ impl Pagination {
             total,
             prev_url: (current > 1).then(|| url(current - 1)),
             next_url: (current < total).then(|| url(current + 1)),
-            pages: (1..=total).map(|n| PageLink { number: n, url: url(n), current: n == current }).collect(),
+            pages: (1..=total)
+                .map(|n| PageLink {
+                    number: n,
+                    url: url(n),
+                    current: n == current,
+                })
+                .collect(),
         })
     }
 }

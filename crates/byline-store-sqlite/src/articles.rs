@@ -40,7 +40,12 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
     require(by_id(pool, id).await?, id)
 }
 
-pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
+pub async fn update(
+    pool: &SqlitePool,
+    id: i64,
+    a: &NewArticle,
+    now: DateTime<Utc>,
+) -> StoreResult<Article> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
     let current = require(fetch_one(&mut tx, id).await?, id)?;
     let slug = free_slug(&mut tx, a, Some(id)).await?;
@@ -69,7 +74,11 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
     .execute(&mut *tx)
     .await
     .map_err(backend)?;
-    sqlx::query("DELETE FROM article_terms WHERE article_id = ?").bind(id).execute(&mut *tx).await.map_err(backend)?;
+    sqlx::query("DELETE FROM article_terms WHERE article_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
@@ -99,7 +108,11 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> StoreResult<(Article, u64)> {
         .await
         .map_err(backend)?
         .rows_affected();
-    sqlx::query("DELETE FROM articles WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(backend)?;
+    sqlx::query("DELETE FROM articles WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     tx.commit().await.map_err(backend)?;
     Ok((article, comments))
 }
@@ -111,25 +124,41 @@ pub async fn by_id(pool: &SqlitePool, id: i64) -> StoreResult<Option<Article>> {
 
 async fn fetch_one(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<Article>> {
     let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?");
-    let row: Option<ArticleRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await.map_err(backend)?;
+    let row: Option<ArticleRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?;
     Ok(with_terms(conn, row.into_iter().collect()).await?.pop())
 }
 
-pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
+pub async fn by_slug(
+    pool: &SqlitePool,
+    kind: ArticleKind,
+    slug: &str,
+) -> StoreResult<Option<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE kind = ? AND slug = ?");
-    let row: Option<ArticleRow> =
-        sqlx::query_as(&sql).bind(kind.as_str()).bind(slug).fetch_optional(&mut *conn).await.map_err(backend)?;
-    Ok(with_terms(&mut conn, row.into_iter().collect()).await?.pop())
+    let row: Option<ArticleRow> = sqlx::query_as(&sql)
+        .bind(kind.as_str())
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(with_terms(&mut conn, row.into_iter().collect())
+        .await?
+        .pop())
 }
 
 pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let filtered = |select: &str| {
         let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(select);
-        b.push(" FROM articles a WHERE a.kind = ").push_bind(q.kind.as_str());
+        b.push(" FROM articles a WHERE a.kind = ")
+            .push_bind(q.kind.as_str());
         if let Some(now) = q.public_at {
-            b.push(" AND a.status = 'published' AND a.published_at <= ").push_bind(encode(now));
+            b.push(" AND a.status = 'published' AND a.published_at <= ")
+                .push_bind(encode(now));
         }
         match &q.filter {
             ArticleFilter::All => {}
@@ -137,7 +166,9 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
                 b.push(" AND a.author_id = ").push_bind(*id);
             }
             ArticleFilter::Term(id) => {
-                b.push(" AND a.id IN (SELECT article_id FROM article_terms WHERE term_id = ").push_bind(*id).push(")");
+                b.push(" AND a.id IN (SELECT article_id FROM article_terms WHERE term_id = ")
+                    .push_bind(*id)
+                    .push(")");
             }
             ArticleFilter::Published { from, to } => {
                 b.push(" AND a.published_at >= ").push_bind(encode(*from));
@@ -146,31 +177,58 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
         }
         b
     };
-    let total: i64 = filtered("SELECT count(*)").build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
-    let columns: String = ARTICLE_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let total: i64 = filtered("SELECT count(*)")
+        .build_query_scalar()
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let columns: String = ARTICLE_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut b = filtered(&format!("SELECT {columns}"));
     // Drafts have no date; list them after dated articles, newest first.
     b.push(" ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC LIMIT ")
         .push_bind(i64::from(q.per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
-    let rows: Vec<ArticleRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
-    Ok(Page { items: with_terms(&mut conn, rows).await?, total: total as u64 })
-}
-
-pub async fn term_by_slug(pool: &SqlitePool, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
-    let row: Option<TermRow> = sqlx::query_as("SELECT id, kind, slug, name FROM terms WHERE kind = ? AND slug = ?")
-        .bind(kind.as_str())
-        .bind(slug)
-        .fetch_optional(pool)
+    let rows: Vec<ArticleRow> = b
+        .build_query_as()
+        .fetch_all(&mut *conn)
         .await
         .map_err(backend)?;
+    Ok(Page {
+        items: with_terms(&mut conn, rows).await?,
+        total: total as u64,
+    })
+}
+
+pub async fn term_by_slug(
+    pool: &SqlitePool,
+    kind: TermKind,
+    slug: &str,
+) -> StoreResult<Option<Term>> {
+    let row: Option<TermRow> =
+        sqlx::query_as("SELECT id, kind, slug, name FROM terms WHERE kind = ? AND slug = ?")
+            .bind(kind.as_str())
+            .bind(slug)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
     row.map(Term::try_from).transpose().map_err(backend)
 }
 
 /// Converts rows and attaches their categories and tags in one query.
-async fn with_terms(conn: &mut SqliteConnection, rows: Vec<ArticleRow>) -> StoreResult<Vec<Article>> {
-    let mut articles: Vec<Article> = rows.into_iter().map(ArticleRow::into_article).collect::<Result<_, _>>().map_err(backend)?;
+async fn with_terms(
+    conn: &mut SqliteConnection,
+    rows: Vec<ArticleRow>,
+) -> StoreResult<Vec<Article>> {
+    let mut articles: Vec<Article> = rows
+        .into_iter()
+        .map(ArticleRow::into_article)
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
     if articles.is_empty() {
         return Ok(articles);
     }
@@ -182,8 +240,16 @@ async fn with_terms(conn: &mut SqliteConnection, rows: Vec<ArticleRow>) -> Store
         ids.push_bind(a.id);
     }
     b.push(") ORDER BY t.name COLLATE NOCASE");
-    let terms: Vec<ArticleTermRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
-    let index: HashMap<i64, usize> = articles.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let terms: Vec<ArticleTermRow> = b
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let index: HashMap<i64, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
     for row in terms {
         let article = &mut articles[index[&row.article_id]];
         let term = row.into_term().map_err(backend)?;
@@ -197,17 +263,28 @@ async fn with_terms(conn: &mut SqliteConnection, rows: Vec<ArticleRow>) -> Store
 
 /// The slug to store: the requested one (a conflict if another article has
 /// it), or one derived from the title with a numeric suffix when taken.
-async fn free_slug(conn: &mut SqliteConnection, a: &NewArticle, own_id: Option<i64>) -> StoreResult<Slug> {
+async fn free_slug(
+    conn: &mut SqliteConnection,
+    a: &NewArticle,
+    own_id: Option<i64>,
+) -> StoreResult<Slug> {
     if let Some(slug) = &a.slug {
         return match slug_owner(conn, a.kind, slug, own_id).await? {
-            Some(other) => Err(StoreError::Conflict(format!("the slug {slug:?} is already used by article {other}"))),
+            Some(other) => Err(StoreError::Conflict(format!(
+                "the slug {slug:?} is already used by article {other}"
+            ))),
             None => Ok(slug.clone()),
         };
     }
-    let base = Slug::from_title(&a.title).or_else(|_| Slug::parse("untitled")).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let base = Slug::from_title(&a.title)
+        .or_else(|_| Slug::parse("untitled"))
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
     let mut candidate = base.clone();
     let mut n = 2;
-    while slug_owner(conn, a.kind, &candidate, own_id).await?.is_some() {
+    while slug_owner(conn, a.kind, &candidate, own_id)
+        .await?
+        .is_some()
+    {
         candidate = base.with_suffix(n);
         n += 1;
     }
@@ -215,21 +292,36 @@ async fn free_slug(conn: &mut SqliteConnection, a: &NewArticle, own_id: Option<i
 }
 
 /// The other article of the same kind using `slug`, if any.
-async fn slug_owner(conn: &mut SqliteConnection, kind: ArticleKind, slug: &Slug, own_id: Option<i64>) -> StoreResult<Option<i64>> {
-    let other: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE kind = ? AND slug = ?")
-        .bind(kind.as_str())
-        .bind(slug.as_str())
-        .fetch_optional(conn)
-        .await
-        .map_err(backend)?;
+async fn slug_owner(
+    conn: &mut SqliteConnection,
+    kind: ArticleKind,
+    slug: &Slug,
+    own_id: Option<i64>,
+) -> StoreResult<Option<i64>> {
+    let other: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM articles WHERE kind = ? AND slug = ?")
+            .bind(kind.as_str())
+            .bind(slug.as_str())
+            .fetch_optional(conn)
+            .await
+            .map_err(backend)?;
     Ok(other.filter(|id| Some(*id) != own_id))
 }
 
-async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle) -> StoreResult<()> {
-    let named = a.categories.iter().map(|n| (TermKind::Category, n)).chain(a.tags.iter().map(|n| (TermKind::Tag, n)));
+async fn set_terms(
+    conn: &mut SqliteConnection,
+    article_id: i64,
+    a: &NewArticle,
+) -> StoreResult<()> {
+    let named = a
+        .categories
+        .iter()
+        .map(|n| (TermKind::Category, n))
+        .chain(a.tags.iter().map(|n| (TermKind::Tag, n)));
     for (kind, name) in named {
-        let slug = Slug::from_title(name)
-            .map_err(|e| StoreError::Conflict(format!("cannot use {} {name:?}: {e}", kind.as_str())))?;
+        let slug = Slug::from_title(name).map_err(|e| {
+            StoreError::Conflict(format!("cannot use {} {name:?}: {e}", kind.as_str()))
+        })?;
         sqlx::query("INSERT INTO terms (kind, slug, name) VALUES (?, ?, ?) ON CONFLICT (kind, slug) DO NOTHING")
             .bind(kind.as_str())
             .bind(slug.as_str())

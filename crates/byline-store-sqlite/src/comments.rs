@@ -12,7 +12,11 @@ use crate::backend;
 use crate::rows::{COMMENT_COLUMNS, CommentRow};
 use crate::time::{decode_opt, encode};
 
-pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
+pub async fn submit(
+    pool: &SqlitePool,
+    c: &NewComment,
+    decide: Decide<'_>,
+) -> Result<Comment, SubmitError> {
     // IMMEDIATE takes the write lock first, so the facts cannot change
     // between the checks and the insert (no double post slips through).
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
@@ -37,8 +41,15 @@ pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Re
     .await
     .map_err(backend)?;
     let root = placement.root_id.map_or(id, |r| r.0);
-    sqlx::query("UPDATE comments SET root_id = ? WHERE id = ?").bind(root).bind(id).execute(&mut *tx).await.map_err(backend)?;
-    let comment = fetch(&mut tx, CommentId(id)).await?.ok_or_else(|| StoreError::Backend("inserted comment vanished".into()))?;
+    sqlx::query("UPDATE comments SET root_id = ? WHERE id = ?")
+        .bind(root)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let comment = fetch(&mut tx, CommentId(id))
+        .await?
+        .ok_or_else(|| StoreError::Backend("inserted comment vanished".into()))?;
     tx.commit().await.map_err(backend)?;
     Ok(comment)
 }
@@ -47,12 +58,13 @@ async fn gather_facts(conn: &mut SqliteConnection, c: &NewComment) -> StoreResul
     let parent = match c.parent_id {
         None => None,
         Some(pid) => {
-            let row: Option<(i64, String, i64, i64)> =
-                sqlx::query_as("SELECT article_id, status, depth, root_id FROM comments WHERE id = ?")
-                    .bind(pid.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(backend)?;
+            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT article_id, status, depth, root_id FROM comments WHERE id = ?",
+            )
+            .bind(pid.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?;
             Some(row.and_then(|(article_id, status, depth, root_id)| {
                 Some(ParentFacts {
                     article_id,
@@ -77,11 +89,12 @@ async fn gather_facts(conn: &mut SqliteConnection, c: &NewComment) -> StoreResul
     .fetch_optional(&mut *conn)
     .await
     .map_err(backend)?;
-    let last: Option<String> = sqlx::query_scalar("SELECT max(created_at) FROM comments WHERE author_ip = ?")
-        .bind(&c.author_ip)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
+    let last: Option<String> =
+        sqlx::query_scalar("SELECT max(created_at) FROM comments WHERE author_ip = ?")
+            .bind(&c.author_ip)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(backend)?;
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM comments WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1",
     )
@@ -114,30 +127,50 @@ fn push_visible(b: &mut QueryBuilder<'_, Sqlite>, also_visible: &[CommentId]) {
     b.push(")");
 }
 
-pub async fn page(pool: &SqlitePool, article_id: i64, page: u32, per_page: u32, also_visible: &[CommentId]) -> StoreResult<CommentPage> {
+pub async fn page(
+    pool: &SqlitePool,
+    article_id: i64,
+    page: u32,
+    per_page: u32,
+    also_visible: &[CommentId],
+) -> StoreResult<CommentPage> {
     let mut conn = pool.acquire().await.map_err(backend)?;
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM comments WHERE article_id = ");
+    let mut b: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT count(*) FROM comments WHERE article_id = ");
     b.push_bind(article_id).push(" AND depth = 1 AND ");
     push_visible(&mut b, also_visible);
-    let threads: i64 = b.build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
-    let approved: i64 = sqlx::query_scalar("SELECT count(*) FROM comments WHERE article_id = ? AND status = 'approved'")
-        .bind(article_id)
+    let threads: i64 = b
+        .build_query_scalar()
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
+    let approved: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM comments WHERE article_id = ? AND status = 'approved'",
+    )
+    .bind(article_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
 
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM comments WHERE article_id = ");
+    let mut b: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT id FROM comments WHERE article_id = ");
     b.push_bind(article_id).push(" AND depth = 1 AND ");
     push_visible(&mut b, also_visible);
     b.push(" ORDER BY created_at, id LIMIT ")
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
-    let roots: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await.map_err(backend)?;
+    let roots: Vec<i64> = b
+        .build_query_scalar()
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
 
     let mut comments = Vec::new();
     if !roots.is_empty() {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id IN ("));
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id IN ("
+        ));
         let mut ids = b.separated(", ");
         for id in &roots {
             ids.push_bind(*id);
@@ -145,16 +178,30 @@ pub async fn page(pool: &SqlitePool, article_id: i64, page: u32, per_page: u32, 
         b.push(") AND ");
         push_visible(&mut b, also_visible);
         b.push(" ORDER BY created_at, id");
-        let rows: Vec<CommentRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
-        comments = rows.into_iter().map(Comment::try_from).collect::<Result<_, _>>().map_err(backend)?;
+        let rows: Vec<CommentRow> = b
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?;
+        comments = rows
+            .into_iter()
+            .map(Comment::try_from)
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
     }
-    Ok(CommentPage { comments, threads: threads as u64, approved: approved as u64 })
+    Ok(CommentPage {
+        comments,
+        threads: threads as u64,
+        approved: approved as u64,
+    })
 }
 
 pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreResult<u32> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let comment = fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))?;
-    let root = fetch(&mut conn, comment.root_id).await?.ok_or_else(|| not_found(comment.root_id))?;
+    let root = fetch(&mut conn, comment.root_id)
+        .await?
+        .ok_or_else(|| not_found(comment.root_id))?;
     let before: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM comments WHERE article_id = ? AND depth = 1 AND status = 'approved' \
          AND (created_at < ? OR (created_at = ? AND id < ?))",
@@ -169,12 +216,16 @@ pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreRe
     Ok((before as u64 / u64::from(per_page.max(1))) as u32 + 1)
 }
 
-pub async fn approved_counts(pool: &SqlitePool, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>> {
+pub async fn approved_counts(
+    pool: &SqlitePool,
+    article_ids: &[i64],
+) -> StoreResult<Vec<(i64, u64)>> {
     if article_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT article_id, count(*) FROM comments WHERE status = 'approved' AND article_id IN (");
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT article_id, count(*) FROM comments WHERE status = 'approved' AND article_id IN (",
+    );
     let mut ids = b.separated(", ");
     for id in article_ids {
         ids.push_bind(*id);
@@ -191,25 +242,48 @@ pub async fn by_id(pool: &SqlitePool, id: CommentId) -> StoreResult<Option<Comme
 
 async fn fetch(conn: &mut SqliteConnection, id: CommentId) -> StoreResult<Option<Comment>> {
     let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ?");
-    let row: Option<CommentRow> = sqlx::query_as(&sql).bind(id.0).fetch_optional(conn).await.map_err(backend)?;
+    let row: Option<CommentRow> = sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)?;
     row.map(Comment::try_from).transpose().map_err(backend)
 }
 
-pub async fn list(pool: &SqlitePool, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>> {
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments"));
+pub async fn list(
+    pool: &SqlitePool,
+    status: Option<CommentStatus>,
+    limit: u32,
+) -> StoreResult<Vec<Comment>> {
+    let mut b: QueryBuilder<Sqlite> =
+        QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments"));
     if let Some(status) = status {
         b.push(" WHERE status = ").push_bind(status.as_str());
     }
-    b.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(i64::from(limit));
+    b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(limit));
     let rows: Vec<CommentRow> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter().map(Comment::try_from).collect::<Result<_, _>>().map_err(backend)
+    rows.into_iter()
+        .map(Comment::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(backend)
 }
 
-pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
+pub async fn set_status(
+    pool: &SqlitePool,
+    id: CommentId,
+    status: CommentStatus,
+) -> StoreResult<Comment> {
     let sql = format!("UPDATE comments SET status = ? WHERE id = ? RETURNING {COMMENT_COLUMNS}");
-    let row: Option<CommentRow> =
-        sqlx::query_as(&sql).bind(status.as_str()).bind(id.0).fetch_optional(pool).await.map_err(backend)?;
-    row.ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+    let row: Option<CommentRow> = sqlx::query_as(&sql)
+        .bind(status.as_str())
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.ok_or_else(|| not_found(id))?
+        .try_into()
+        .map_err(backend)
 }
 
 pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
@@ -218,15 +292,29 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
     // Replies move up one level to the deleted comment's parent; when a
     // top-level comment goes, each direct reply starts its own thread.
     let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id = ? ORDER BY depth");
-    let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(gone.root_id.0).fetch_all(&mut *tx).await.map_err(backend)?;
-    let thread: Vec<Comment> = rows.into_iter().map(Comment::try_from).collect::<Result<_, _>>().map_err(backend)?;
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+        .bind(gone.root_id.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let thread: Vec<Comment> = rows
+        .into_iter()
+        .map(Comment::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(backend)?;
     let mut below: HashSet<CommentId> = HashSet::from([id]);
     let mut new_root: std::collections::HashMap<CommentId, CommentId> = Default::default();
     for c in &thread {
-        let Some(parent) = c.parent_id.filter(|p| below.contains(p)) else { continue };
+        let Some(parent) = c.parent_id.filter(|p| below.contains(p)) else {
+            continue;
+        };
         below.insert(c.id);
         let (parent_id, root_id) = if parent == id {
-            let root = if gone.parent_id.is_none() { c.id } else { gone.root_id };
+            let root = if gone.parent_id.is_none() {
+                c.id
+            } else {
+                gone.root_id
+            };
             new_root.insert(c.id, root);
             (gone.parent_id, root)
         } else {
@@ -243,7 +331,11 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
             .await
             .map_err(backend)?;
     }
-    sqlx::query("DELETE FROM comments WHERE id = ?").bind(id.0).execute(&mut *tx).await.map_err(backend)?;
+    sqlx::query("DELETE FROM comments WHERE id = ?")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     tx.commit().await.map_err(backend)?;
     Ok(gone)
 }

@@ -5,12 +5,17 @@
 use sqlx::{Connection, SqliteConnection};
 
 /// Every migration, in order; the position is the version it brings the schema to.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../migrations/0001_initial.sql"),
+)];
 
 /// Brings the schema up to date.
 pub async fn run(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
+    let current: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *tx)
+        .await?;
     let current = usize::try_from(current).unwrap_or(0);
     if current > MIGRATIONS.len() {
         return Err(sqlx::Error::Protocol(format!(
@@ -21,7 +26,9 @@ pub async fn run(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     for (version, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
         tracing::info!(migration = name, "applying schema migration");
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
-        sqlx::raw_sql(&format!("PRAGMA user_version = {}", version + 1)).execute(&mut *tx).await?;
+        sqlx::raw_sql(&format!("PRAGMA user_version = {}", version + 1))
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await
 }

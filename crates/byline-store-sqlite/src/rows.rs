@@ -1,7 +1,10 @@
 //! Rows as SQLite returns them, and their conversion into domain types.
 
 use byline_core::author::{Author, AuthorProfile, Login};
-use byline_core::{Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug, Term, TermKind};
+use byline_core::{
+    Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug,
+    Term, TermKind,
+};
 use sqlx::FromRow;
 
 use crate::time::{decode, decode_opt};
@@ -25,7 +28,8 @@ pub struct AuthorRow {
 }
 
 /// Column list matching [`AuthorRow`].
-pub const AUTHOR_COLUMNS: &str = "id, login, nicename, email, display_name, tagline, bio, website, created_at";
+pub const AUTHOR_COLUMNS: &str =
+    "id, login, nicename, email, display_name, tagline, bio, website, created_at";
 
 impl TryFrom<AuthorRow> for Author {
     type Error = sqlx::Error;
@@ -35,7 +39,12 @@ impl TryFrom<AuthorRow> for Author {
             login: Login::parse(&r.login).map_err(|_| corrupt("login", &r.login))?,
             nicename: r.nicename,
             email: r.email,
-            profile: AuthorProfile { display_name: r.display_name, tagline: r.tagline, bio: r.bio, website: r.website },
+            profile: AuthorProfile {
+                display_name: r.display_name,
+                tagline: r.tagline,
+                bio: r.bio,
+                website: r.website,
+            },
             created_at: decode(&r.created_at)?,
         })
     }
@@ -59,8 +68,7 @@ pub struct ArticleRow {
 }
 
 /// Column list matching [`ArticleRow`].
-pub const ARTICLE_COLUMNS: &str =
-    "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
+pub const ARTICLE_COLUMNS: &str = "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
 
 impl ArticleRow {
     /// The article without its terms (the caller adds them).
@@ -73,8 +81,10 @@ impl ArticleRow {
             slug: Slug::parse(&self.slug).map_err(|_| corrupt("slug", &self.slug))?,
             body: self.body,
             excerpt: self.excerpt,
-            status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status", &self.status))?,
-            comments: CommentsOpen::parse(&self.comment_status).ok_or_else(|| corrupt("comment status", &self.comment_status))?,
+            status: ArticleStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("status", &self.status))?,
+            comments: CommentsOpen::parse(&self.comment_status)
+                .ok_or_else(|| corrupt("comment status", &self.comment_status))?,
             published_at: decode_opt(self.published_at.as_deref())?,
             created_at: decode(&self.created_at)?,
             updated_at: decode_opt(self.updated_at.as_deref())?,
@@ -118,7 +128,14 @@ pub struct TermRow {
 impl TryFrom<TermRow> for Term {
     type Error = sqlx::Error;
     fn try_from(r: TermRow) -> Result<Self, Self::Error> {
-        ArticleTermRow { article_id: 0, id: r.id, kind: r.kind, slug: r.slug, name: r.name }.into_term()
+        ArticleTermRow {
+            article_id: 0,
+            id: r.id,
+            kind: r.kind,
+            slug: r.slug,
+            name: r.name,
+        }
+        .into_term()
     }
 }
 
@@ -158,7 +175,8 @@ impl TryFrom<CommentRow> for Comment {
             author_ip: r.author_ip,
             user_agent: r.user_agent,
             body: r.body,
-            status: CommentStatus::parse(&r.status).ok_or_else(|| corrupt("comment status", &r.status))?,
+            status: CommentStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("comment status", &r.status))?,
             created_at: decode(&r.created_at)?,
         })
     }

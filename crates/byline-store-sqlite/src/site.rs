@@ -7,8 +7,10 @@ use sqlx::SqlitePool;
 use crate::backend;
 
 pub async fn settings(pool: &SqlitePool) -> StoreResult<Settings> {
-    let pairs: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM settings").fetch_all(pool).await.map_err(backend)?;
+    let pairs: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
     Ok(Settings::from_pairs(pairs))
 }
 
@@ -29,12 +31,18 @@ pub async fn secret(pool: &SqlitePool) -> StoreResult<Vec<u8>> {
         .execute(pool)
         .await
         .map_err(backend)?;
-    sqlx::query_scalar("SELECT secret FROM site_secret WHERE id = 1").fetch_one(pool).await.map_err(backend)
+    sqlx::query_scalar("SELECT secret FROM site_secret WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .map_err(backend)
 }
 
 pub async fn flag(pool: &SqlitePool, name: &str) -> StoreResult<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM site_flags WHERE name = ?").bind(name).fetch_optional(pool).await.map_err(backend)?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM site_flags WHERE name = ?")
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
     Ok(found.is_some())
 }
 

@@ -4,7 +4,9 @@
 use byline_core::author::{AuthorProfile, Login};
 use byline_core::moderation::ModerationMode;
 use byline_core::submission::{CommentPolicy, decide};
-use byline_core::{ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind};
+use byline_core::{
+    ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind,
+};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{ArticleFilter, ArticleQuery, NewComment, Store, StoreError, SubmitError};
@@ -18,17 +20,31 @@ pub async fn run_all(store: &dyn Store) {
 }
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("valid test time").to_utc()
+    DateTime::parse_from_rfc3339(s)
+        .expect("valid test time")
+        .to_utc()
 }
 
 async fn settings_and_secret(store: &dyn Store) {
-    assert_eq!(store.settings().await.unwrap().posts_per_page, 10, "defaults before anything is set");
+    assert_eq!(
+        store.settings().await.unwrap().posts_per_page,
+        10,
+        "defaults before anything is set"
+    );
     store.set_setting("posts_per_page", "3").await.unwrap();
     store.set_setting("posts_per_page", "4").await.unwrap();
-    assert_eq!(store.settings().await.unwrap().posts_per_page, 4, "the last value wins");
+    assert_eq!(
+        store.settings().await.unwrap().posts_per_page,
+        4,
+        "the last value wins"
+    );
     let secret = store.site_secret().await.unwrap();
     assert!(secret.len() >= 32);
-    assert_eq!(secret, store.site_secret().await.unwrap(), "the secret is stable");
+    assert_eq!(
+        secret,
+        store.site_secret().await.unwrap(),
+        "the secret is stable"
+    );
     assert!(!store.flag("sample").await.unwrap());
     store.set_flag("sample").await.unwrap();
     store.set_flag("sample").await.unwrap();
@@ -37,17 +53,39 @@ async fn settings_and_secret(store: &dyn Store) {
 
 async fn authors(store: &dyn Store) -> i64 {
     let login = Login::parse("Jane.Doe").unwrap();
-    let profile = AuthorProfile { display_name: "Jane Doe".into(), tagline: "journalist".into(), bio: "Jane writes.".into(), website: None };
-    let jane = store.create_author(&login, Some("jane@example.com"), &profile).await.unwrap();
+    let profile = AuthorProfile {
+        display_name: "Jane Doe".into(),
+        tagline: "journalist".into(),
+        bio: "Jane writes.".into(),
+        website: None,
+    };
+    let jane = store
+        .create_author(&login, Some("jane@example.com"), &profile)
+        .await
+        .unwrap();
     assert_eq!(jane.nicename, "jane-doe");
-    let dup = store.create_author(&Login::parse("jane.doe").unwrap(), None, &profile).await;
-    assert!(matches!(dup, Err(StoreError::Conflict(_))), "logins are unique regardless of case: {dup:?}");
-    let edited = AuthorProfile { tagline: "journalist and political commentator".into(), ..profile };
+    let dup = store
+        .create_author(&Login::parse("jane.doe").unwrap(), None, &profile)
+        .await;
+    assert!(
+        matches!(dup, Err(StoreError::Conflict(_))),
+        "logins are unique regardless of case: {dup:?}"
+    );
+    let edited = AuthorProfile {
+        tagline: "journalist and political commentator".into(),
+        ..profile
+    };
     store.update_author(jane.id, None, &edited).await.unwrap();
     let found = store.author_by_nicename("jane-doe").await.unwrap().unwrap();
-    assert_eq!(found.profile.tagline, "journalist and political commentator");
+    assert_eq!(
+        found.profile.tagline,
+        "journalist and political commentator"
+    );
     assert_eq!(found.email, None);
-    assert_eq!(store.author_by_login("Jane.Doe").await.unwrap().unwrap().id, jane.id);
+    assert_eq!(
+        store.author_by_login("Jane.Doe").await.unwrap().unwrap().id,
+        jane.id
+    );
     assert!(store.author(9999).await.unwrap().is_none());
     assert_eq!(store.authors().await.unwrap().len(), 1);
     jane.id
@@ -61,7 +99,11 @@ fn new_article(author_id: i64, title: &str, published: Option<&str>) -> NewArtic
         slug: None,
         body: "Body text.".into(),
         excerpt: None,
-        status: if published.is_some() { ArticleStatus::Published } else { ArticleStatus::Draft },
+        status: if published.is_some() {
+            ArticleStatus::Published
+        } else {
+            ArticleStatus::Draft
+        },
         comments: CommentsOpen::Open,
         published_at: published.map(at),
         categories: vec!["World News".into()],
@@ -71,38 +113,122 @@ fn new_article(author_id: i64, title: &str, published: Option<&str>) -> NewArtic
 
 async fn articles(store: &dyn Store, author: i64) -> i64 {
     let now = at("2024-06-01T12:00:00Z");
-    let first = store.create_article(&new_article(author, "Same Title", Some("2024-01-02T10:00:00Z")), now).await.unwrap();
+    let first = store
+        .create_article(
+            &new_article(author, "Same Title", Some("2024-01-02T10:00:00Z")),
+            now,
+        )
+        .await
+        .unwrap();
     assert_eq!(first.slug.as_str(), "same-title");
     assert_eq!(first.categories.len(), 1);
     assert_eq!(first.categories[0].slug.as_str(), "world-news");
-    assert_eq!(first.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["budget", "Elections"]);
-    let second = store.create_article(&new_article(author, "Same Title", Some("2024-02-02T10:00:00Z")), now).await.unwrap();
-    assert_eq!(second.slug.as_str(), "same-title-2", "derived slugs get a suffix");
+    assert_eq!(
+        first
+            .tags
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["budget", "Elections"]
+    );
+    let second = store
+        .create_article(
+            &new_article(author, "Same Title", Some("2024-02-02T10:00:00Z")),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        second.slug.as_str(),
+        "same-title-2",
+        "derived slugs get a suffix"
+    );
     let mut explicit = new_article(author, "Other", None);
     explicit.slug = Some(Slug::parse("same-title").unwrap());
-    assert!(matches!(store.create_article(&explicit, now).await, Err(StoreError::Conflict(_))), "explicit slugs are not renamed");
+    assert!(
+        matches!(
+            store.create_article(&explicit, now).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "explicit slugs are not renamed"
+    );
 
-    let draft = store.create_article(&new_article(author, "Draft", None), now).await.unwrap();
+    let draft = store
+        .create_article(&new_article(author, "Draft", None), now)
+        .await
+        .unwrap();
     assert_eq!(draft.published_at, None);
-    let future = store.create_article(&new_article(author, "Scheduled", Some("2030-01-01T00:00:00Z")), now).await.unwrap();
+    let future = store
+        .create_article(
+            &new_article(author, "Scheduled", Some("2030-01-01T00:00:00Z")),
+            now,
+        )
+        .await
+        .unwrap();
 
-    let public = |filter| ArticleQuery { kind: ArticleKind::Post, filter, public_at: Some(now), page: 1, per_page: 10 };
+    let public = |filter| ArticleQuery {
+        kind: ArticleKind::Post,
+        filter,
+        public_at: Some(now),
+        page: 1,
+        per_page: 10,
+    };
     let listed = store.articles(&public(ArticleFilter::All)).await.unwrap();
     assert_eq!(listed.total, 2, "drafts and scheduled posts are not public");
     assert_eq!(listed.items[0].id, second.id, "newest first");
-    let everything = store.articles(&ArticleQuery { public_at: None, ..public(ArticleFilter::All) }).await.unwrap();
+    let everything = store
+        .articles(&ArticleQuery {
+            public_at: None,
+            ..public(ArticleFilter::All)
+        })
+        .await
+        .unwrap();
     assert_eq!(everything.total, 4);
-    let paged = store.articles(&ArticleQuery { per_page: 1, page: 2, ..public(ArticleFilter::All) }).await.unwrap();
+    let paged = store
+        .articles(&ArticleQuery {
+            per_page: 1,
+            page: 2,
+            ..public(ArticleFilter::All)
+        })
+        .await
+        .unwrap();
     assert_eq!((paged.total, paged.items[0].id), (2, first.id));
-    let tag = store.term_by_slug(TermKind::Tag, "elections").await.unwrap().unwrap();
-    assert_eq!(store.articles(&public(ArticleFilter::Term(tag.id))).await.unwrap().total, 2);
-    assert_eq!(store.articles(&public(ArticleFilter::Author(author))).await.unwrap().total, 2);
-    let january = ArticleFilter::Published { from: at("2024-01-01T00:00:00Z"), to: at("2024-02-01T00:00:00Z") };
-    assert_eq!(store.articles(&public(january)).await.unwrap().items[0].id, first.id);
+    let tag = store
+        .term_by_slug(TermKind::Tag, "elections")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .articles(&public(ArticleFilter::Term(tag.id)))
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    assert_eq!(
+        store
+            .articles(&public(ArticleFilter::Author(author)))
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let january = ArticleFilter::Published {
+        from: at("2024-01-01T00:00:00Z"),
+        to: at("2024-02-01T00:00:00Z"),
+    };
+    assert_eq!(
+        store.articles(&public(january)).await.unwrap().items[0].id,
+        first.id
+    );
 
     // Publishing a draft dates it; editing a published article keeps the date.
     let published = store.publish_article(draft.id, now).await.unwrap();
-    assert_eq!((published.status, published.published_at), (ArticleStatus::Published, Some(now)));
+    assert_eq!(
+        (published.status, published.published_at),
+        (ArticleStatus::Published, Some(now))
+    );
     let later = now + Duration::hours(1);
     let mut edit = new_article(author, "Draft, revised", Some("2020-01-01T00:00:00Z"));
     edit.tags = vec![];
@@ -116,12 +242,29 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
     let (deleted, _) = store.delete_article(future.id).await.unwrap();
     assert_eq!(deleted.id, future.id);
     assert!(store.article(future.id).await.unwrap().is_none());
-    assert!(matches!(store.delete_article(future.id).await, Err(StoreError::NotFound(_))));
-    assert_eq!(store.article_by_slug(ArticleKind::Post, "same-title").await.unwrap().unwrap().id, first.id);
+    assert!(matches!(
+        store.delete_article(future.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        store
+            .article_by_slug(ArticleKind::Post, "same-title")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        first.id
+    );
     first.id
 }
 
-fn comment(article_id: i64, name: &str, body: &str, parent: Option<CommentId>, seconds: i64) -> NewComment {
+fn comment(
+    article_id: i64,
+    name: &str,
+    body: &str,
+    parent: Option<CommentId>,
+    seconds: i64,
+) -> NewComment {
     NewComment {
         article_id,
         parent_id: parent,
@@ -136,7 +279,11 @@ fn comment(article_id: i64, name: &str, body: &str, parent: Option<CommentId>, s
 }
 
 async fn comments(store: &dyn Store, article: i64) {
-    let policy = CommentPolicy { moderation: ModerationMode::FirstTime, max_depth: 3, flood_seconds: 15 };
+    let policy = CommentPolicy {
+        moderation: ModerationMode::FirstTime,
+        max_depth: 3,
+        flood_seconds: 15,
+    };
     let rules = move |f: &_| decide(f, &policy, None);
     let submit = |c: NewComment| async move {
         let parent = c.parent_id;
@@ -144,58 +291,146 @@ async fn comments(store: &dyn Store, article: i64) {
         store.submit_comment(&c, &rules).await
     };
 
-    let first = store.submit_comment(&comment(article, "Ann", "Hello", None, 0), &rules).await.unwrap();
-    assert_eq!((first.status, first.depth, first.root_id), (CommentStatus::Pending, 1, first.id), "a first-time commenter is held");
-    let dup = store.submit_comment(&comment(article, "Ann", "Hello", None, 100), &rules).await;
-    assert!(matches!(dup, Err(SubmitError::Rejected(_))), "duplicates are refused: {dup:?}");
+    let first = store
+        .submit_comment(&comment(article, "Ann", "Hello", None, 0), &rules)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.status, first.depth, first.root_id),
+        (CommentStatus::Pending, 1, first.id),
+        "a first-time commenter is held"
+    );
+    let dup = store
+        .submit_comment(&comment(article, "Ann", "Hello", None, 100), &rules)
+        .await;
+    assert!(
+        matches!(dup, Err(SubmitError::Rejected(_))),
+        "duplicates are refused: {dup:?}"
+    );
 
     // A reply needs an approved parent.
     let early = submit(comment(article, "Bob", "Reply", Some(first.id), 200)).await;
     assert!(matches!(early, Err(SubmitError::Rejected(_))), "{early:?}");
-    store.set_comment_status(first.id, CommentStatus::Approved).await.unwrap();
-    let again = store.submit_comment(&comment(article, "Ann", "Back again", None, 300), &rules).await.unwrap();
-    assert_eq!(again.status, CommentStatus::Approved, "a known commenter goes straight through");
+    store
+        .set_comment_status(first.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    let again = store
+        .submit_comment(&comment(article, "Ann", "Back again", None, 300), &rules)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status,
+        CommentStatus::Approved,
+        "a known commenter goes straight through"
+    );
 
     let mut flood = comment(article, "Cat", "Quick", None, 305);
     flood.author_ip = again.author_ip.clone();
-    assert!(matches!(store.submit_comment(&flood, &rules).await, Err(SubmitError::Rejected(_))), "floods are refused");
+    assert!(
+        matches!(
+            store.submit_comment(&flood, &rules).await,
+            Err(SubmitError::Rejected(_))
+        ),
+        "floods are refused"
+    );
 
-    let reply = submit(comment(article, "Ann", "Level 2", Some(first.id), 400)).await.unwrap();
-    assert_eq!((reply.depth, reply.root_id, reply.parent_id), (2, first.id, Some(first.id)));
-    let deep = submit(comment(article, "Ann", "Level 3", Some(reply.id), 500)).await.unwrap();
+    let reply = submit(comment(article, "Ann", "Level 2", Some(first.id), 400))
+        .await
+        .unwrap();
+    assert_eq!(
+        (reply.depth, reply.root_id, reply.parent_id),
+        (2, first.id, Some(first.id))
+    );
+    let deep = submit(comment(article, "Ann", "Level 3", Some(reply.id), 500))
+        .await
+        .unwrap();
     assert_eq!(deep.depth, 3);
     let too_deep = submit(comment(article, "Ann", "Level 4", Some(deep.id), 600)).await;
-    assert!(matches!(too_deep, Err(SubmitError::Rejected(_))), "depth is enforced: {too_deep:?}");
+    assert!(
+        matches!(too_deep, Err(SubmitError::Rejected(_))),
+        "depth is enforced: {too_deep:?}"
+    );
 
     // Pages hold whole threads; a held comment shows only to whom it is given.
-    let held = store.submit_comment(&comment(article, "Dan", "Held", None, 700), &rules).await.unwrap();
+    let held = store
+        .submit_comment(&comment(article, "Dan", "Held", None, 700), &rules)
+        .await
+        .unwrap();
     assert_eq!(held.status, CommentStatus::Pending);
     let page = store.comment_page(article, 1, 1, &[]).await.unwrap();
     assert_eq!((page.threads, page.approved), (2, 4));
-    assert_eq!(page.comments.iter().map(|c| c.id).collect::<Vec<_>>(), [first.id, reply.id, deep.id]);
+    assert_eq!(
+        page.comments.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [first.id, reply.id, deep.id]
+    );
     let page2 = store.comment_page(article, 2, 1, &[]).await.unwrap();
-    assert_eq!(page2.comments.iter().map(|c| c.id).collect::<Vec<_>>(), [again.id]);
+    assert_eq!(
+        page2.comments.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [again.id]
+    );
     let own = store.comment_page(article, 3, 1, &[held.id]).await.unwrap();
     assert_eq!((own.threads, own.comments[0].id), (3, held.id));
-    assert!(store.comment_page(article, 3, 1, &[]).await.unwrap().comments.is_empty());
+    assert!(
+        store
+            .comment_page(article, 3, 1, &[])
+            .await
+            .unwrap()
+            .comments
+            .is_empty()
+    );
     assert_eq!(store.comment_page_of(deep.id, 1).await.unwrap(), 1);
     assert_eq!(store.comment_page_of(again.id, 1).await.unwrap(), 2);
-    assert_eq!(store.approved_comment_counts(&[article]).await.unwrap(), vec![(article, 4)]);
+    assert_eq!(
+        store.approved_comment_counts(&[article]).await.unwrap(),
+        vec![(article, 4)]
+    );
 
     // Moderation lists and status changes.
-    let pending = store.comments(Some(CommentStatus::Pending), 50).await.unwrap();
+    let pending = store
+        .comments(Some(CommentStatus::Pending), 50)
+        .await
+        .unwrap();
     assert_eq!(pending.iter().map(|c| c.id).collect::<Vec<_>>(), [held.id]);
-    store.set_comment_status(held.id, CommentStatus::Spam).await.unwrap();
-    assert_eq!(store.comments(Some(CommentStatus::Spam), 50).await.unwrap().len(), 1);
-    assert!(matches!(store.set_comment_status(CommentId(99_999), CommentStatus::Trash).await, Err(StoreError::NotFound(_))));
+    store
+        .set_comment_status(held.id, CommentStatus::Spam)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .comments(Some(CommentStatus::Spam), 50)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        store
+            .set_comment_status(CommentId(99_999), CommentStatus::Trash)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 
     // Deleting a top-level comment lifts its replies into a thread of their own.
     store.delete_comment(first.id).await.unwrap();
     let lifted = store.comment(reply.id).await.unwrap().unwrap();
-    assert_eq!((lifted.parent_id, lifted.root_id, lifted.depth), (None, reply.id, 1));
+    assert_eq!(
+        (lifted.parent_id, lifted.root_id, lifted.depth),
+        (None, reply.id, 1)
+    );
     let child = store.comment(deep.id).await.unwrap().unwrap();
-    assert_eq!((child.parent_id, child.root_id, child.depth), (Some(reply.id), reply.id, 2));
-    assert_eq!(store.comment_page(article, 1, 10, &[]).await.unwrap().threads, 2);
+    assert_eq!(
+        (child.parent_id, child.root_id, child.depth),
+        (Some(reply.id), reply.id, 2)
+    );
+    assert_eq!(
+        store
+            .comment_page(article, 1, 10, &[])
+            .await
+            .unwrap()
+            .threads,
+        2
+    );
 
     let (_, gone) = store.delete_article(article).await.unwrap();
     assert_eq!(gone, 4, "an article takes its comments with it");

@@ -62,15 +62,28 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, info) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, generic(StatusCode::NOT_FOUND)),
-            Self::BadRequest(message) => {
-                (StatusCode::BAD_REQUEST, ErrorInfo { heading: "That request could not be understood".into(), message, kept_text: None })
-            }
-            Self::Forbidden { message, kept_text } => {
-                (StatusCode::FORBIDDEN, ErrorInfo { heading: "Not allowed".into(), message, kept_text })
-            }
+            Self::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                ErrorInfo {
+                    heading: "That request could not be understood".into(),
+                    message,
+                    kept_text: None,
+                },
+            ),
+            Self::Forbidden { message, kept_text } => (
+                StatusCode::FORBIDDEN,
+                ErrorInfo {
+                    heading: "Not allowed".into(),
+                    message,
+                    kept_text,
+                },
+            ),
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, generic(StatusCode::INTERNAL_SERVER_ERROR))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    generic(StatusCode::INTERNAL_SERVER_ERROR),
+                )
             }
         };
         let mut response = (status, info.message.clone()).into_response();
@@ -81,18 +94,43 @@ impl IntoResponse for WebError {
 
 fn generic(status: StatusCode) -> ErrorInfo {
     let (heading, message) = match status {
-        StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."),
-        StatusCode::METHOD_NOT_ALLOWED => ("Method not allowed", "This address does not accept that kind of request."),
-        StatusCode::PAYLOAD_TOO_LARGE => ("Too much data", "What you sent is larger than this site accepts."),
-        StatusCode::REQUEST_TIMEOUT => ("The request took too long", "Please try again in a moment."),
-        s if s.is_client_error() => ("That request could not be handled", "Please check the address or the form and try again."),
-        _ => ("Something went wrong", "The site hit a problem on its side. Please try again in a moment."),
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            "There is nothing at this address. It may have moved, or the link may be mistyped.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Method not allowed",
+            "This address does not accept that kind of request.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Too much data",
+            "What you sent is larger than this site accepts.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => {
+            ("The request took too long", "Please try again in a moment.")
+        }
+        s if s.is_client_error() => (
+            "That request could not be handled",
+            "Please check the address or the form and try again.",
+        ),
+        _ => (
+            "Something went wrong",
+            "The site hit a problem on its side. Please try again in a moment.",
+        ),
     };
-    ErrorInfo { heading: heading.into(), message: message.into(), kept_text: None }
+    ErrorInfo {
+        heading: heading.into(),
+        message: message.into(),
+        kept_text: None,
+    }
 }
 
 /// Renders error responses as themed HTML pages, keeping their status.
-pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn themed_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response
@@ -103,7 +141,11 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
     if !(status.is_client_error() || status.is_server_error()) || is_html {
         return response;
     }
-    let info = response.extensions().get::<ErrorInfo>().cloned().unwrap_or_else(|| generic(status));
+    let info = response
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .unwrap_or_else(|| generic(status));
     let site = match state.store.settings().await {
         Ok(settings) => site_view(&settings),
         Err(e) => {
@@ -113,7 +155,11 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
     };
     let page = ErrorPage {
         site,
-        meta: PageMeta { title: info.heading.clone(), noindex: true, ..Default::default() },
+        meta: PageMeta {
+            title: info.heading.clone(),
+            noindex: true,
+            ..Default::default()
+        },
         status: status.as_u16(),
         heading: info.heading,
         message: info.message,

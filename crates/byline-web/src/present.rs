@@ -9,7 +9,9 @@ use byline_core::permalink;
 use byline_core::thread::ThreadNode;
 use byline_core::time::{human_date, human_datetime, machine_datetime};
 use byline_core::{Article, ArticleKind, Comment, CommentStatus, Settings, Term, TermKind};
-use byline_render::view::{ArticleSummary, ArticleView, AuthorView, CommentView, DateView, SiteView, TermView, safe};
+use byline_render::view::{
+    ArticleSummary, ArticleView, AuthorView, CommentView, DateView, SiteView, TermView, safe,
+};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -17,11 +19,17 @@ use chrono_tz::Tz;
 const EXCERPT_WORDS: usize = 55;
 
 pub fn site_view(settings: &Settings) -> SiteView {
-    SiteView { title: settings.title.clone(), tagline: settings.tagline.clone() }
+    SiteView {
+        title: settings.title.clone(),
+        tagline: settings.tagline.clone(),
+    }
 }
 
 pub fn date_view(at: DateTime<Utc>, tz: Tz) -> DateView {
-    DateView { human: human_date(at, tz), iso: machine_datetime(at, tz) }
+    DateView {
+        human: human_date(at, tz),
+        iso: machine_datetime(at, tz),
+    }
 }
 
 /// `/avatar/KEY.svg` for an email or other identity string.
@@ -68,7 +76,12 @@ pub fn excerpt(article: &Article) -> String {
     }
 }
 
-pub fn summary_view(article: &Article, author: AuthorView, comment_count: u64, tz: Tz) -> ArticleSummary {
+pub fn summary_view(
+    article: &Article,
+    author: AuthorView,
+    comment_count: u64,
+    tz: Tz,
+) -> ArticleSummary {
     ArticleSummary {
         title: article.title.clone(),
         url: article_path(article, tz),
@@ -112,7 +125,10 @@ pub fn comment_views(
                 author_name: c.author_name.clone(),
                 author_url: c.author_url.clone(),
                 avatar_url: avatar_url(avatar_secret, &c.author_email),
-                posted: DateView { human: human_datetime(c.created_at, tz), iso: machine_datetime(c.created_at, tz) },
+                posted: DateView {
+                    human: human_datetime(c.created_at, tz),
+                    iso: machine_datetime(c.created_at, tz),
+                },
                 body_html: safe(render_comment(&c.body)),
                 pending: c.status == CommentStatus::Pending,
                 reply_url: reply_url(&c),

@@ -33,7 +33,13 @@ fn time_days(days: i64) -> cookie::time::Duration {
 /// Ids of the visitor's own held comments.
 pub fn pending_ids(jar: &SignedCookieJar) -> Vec<CommentId> {
     jar.get(PENDING)
-        .map(|c| c.value().split('.').filter_map(|s| s.parse().ok()).map(CommentId).collect())
+        .map(|c| {
+            c.value()
+                .split('.')
+                .filter_map(|s| s.parse().ok())
+                .map(CommentId)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -42,14 +48,21 @@ pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
     let mut ids = pending_ids(&jar);
     ids.push(id);
     let skip = ids.len().saturating_sub(MAX_PENDING);
-    let value = ids[skip..].iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(".");
+    let value = ids[skip..]
+        .iter()
+        .map(|i| i.0.to_string())
+        .collect::<Vec<_>>()
+        .join(".");
     jar.add(cookie(PENDING, value, PENDING_DAYS))
 }
 
 /// The saved name, email and website, if the visitor opted in.
 pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
     let raw = jar.get(COMMENTER)?;
-    let mut fields = raw.value().split('&').map(|f| unescape(f).unwrap_or_default());
+    let mut fields = raw
+        .value()
+        .split('&')
+        .map(|f| unescape(f).unwrap_or_default());
     Some(CommentDraft {
         author: fields.next()?,
         email: fields.next()?,
@@ -62,7 +75,9 @@ pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
 /// Saves or forgets the commenter's details, as the checkbox asked.
 pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool) -> SignedCookieJar {
     if keep {
-        let value = [&draft.author, &draft.email, &draft.url].map(|f| escape(f.trim())).join("&");
+        let value = [&draft.author, &draft.email, &draft.url]
+            .map(|f| escape(f.trim()))
+            .join("&");
         jar.add(cookie(COMMENTER, value, COMMENTER_DAYS))
     } else {
         jar.remove(Cookie::build(COMMENTER).path("/").build())
@@ -127,7 +142,12 @@ mod tests {
 
     #[test]
     fn escaping_round_trips() {
-        for s in ["Ann O'Neil & co; \"quoted\"", "é ü 日本", "a@b.co", "https://x.example/?a=1&b=2"] {
+        for s in [
+            "Ann O'Neil & co; \"quoted\"",
+            "é ü 日本",
+            "a@b.co",
+            "https://x.example/?a=1&b=2",
+        ] {
             assert_eq!(unescape(&escape(s)).as_deref(), Some(s));
             assert!(!escape(s).contains(['&', ';', ' ', '"', ',']));
         }

@@ -57,7 +57,13 @@ pub async fn offer(store: &dyn Store) -> anyhow::Result<()> {
     if store.flag(OFFERED).await? {
         return Ok(());
     }
-    let any_article = ArticleQuery { kind: ArticleKind::Post, filter: ArticleFilter::All, public_at: None, page: 1, per_page: 1 };
+    let any_article = ArticleQuery {
+        kind: ArticleKind::Post,
+        filter: ArticleFilter::All,
+        public_at: None,
+        page: 1,
+        per_page: 1,
+    };
     if store.authors().await?.is_empty() && store.articles(&any_article).await?.total == 0 {
         add(store).await?;
         tracing::info!("added the sample author, article and comment");
@@ -73,7 +79,9 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
         bio: "Alex Morgan is a two-time award-winning journalist covering politics and public life. (A sample author: change these details with byline author edit alex.)".into(),
         website: None,
     };
-    let author = store.create_author(&Login::parse("alex")?, None, &profile).await?;
+    let author = store
+        .create_author(&Login::parse("alex")?, None, &profile)
+        .await?;
     let now = Utc::now();
     let article = store
         .create_article(
@@ -105,7 +113,13 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
         body: "Congratulations on the new site! This is a sample comment. Comments like this one appear under the article once approved; reply to it to see threading.".into(),
         created_at: now,
     };
-    let policy = CommentPolicy { moderation: ModerationMode::None, max_depth: 5, flood_seconds: 0 };
-    store.submit_comment(&comment, &move |facts| decide(facts, &policy, None)).await?;
+    let policy = CommentPolicy {
+        moderation: ModerationMode::None,
+        max_depth: 5,
+        flood_seconds: 0,
+    };
+    store
+        .submit_comment(&comment, &move |facts| decide(facts, &policy, None))
+        .await?;
     Ok(())
 }

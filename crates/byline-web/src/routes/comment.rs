@@ -49,15 +49,22 @@ pub async fn post_comment(
     jar: SignedCookieJar,
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
+    let Form(form) =
+        form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
     let article_id: i64 = form
         .article_id
         .as_deref()
         .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| WebError::BadRequest("The form did not say which article the comment is for (comment_post_ID).".into()))?;
+        .ok_or_else(|| {
+            WebError::BadRequest(
+                "The form did not say which article the comment is for (comment_post_ID).".into(),
+            )
+        })?;
     let parent = match form.comment_parent.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(p) => Some(p.parse::<i64>().map_err(|_| WebError::BadRequest(format!("comment_parent must be a comment id, not {p:?}.")))?),
+        Some(p) => Some(p.parse::<i64>().map_err(|_| {
+            WebError::BadRequest(format!("comment_parent must be a comment id, not {p:?}."))
+        })?),
     };
     let draft = CommentDraft {
         comment: form.comment.unwrap_or_default(),
@@ -69,10 +76,18 @@ pub async fn post_comment(
     };
 
     let now = Utc::now();
-    let article = state.store.article(article_id).await?.filter(|a| a.is_public_at(now)).ok_or(WebError::NotFound)?;
+    let article = state
+        .store
+        .article(article_id)
+        .await?
+        .filter(|a| a.is_public_at(now))
+        .ok_or(WebError::NotFound)?;
     if article.comments == CommentsOpen::Closed {
         return Err(WebError::Forbidden {
-            message: format!("Comments are closed on “{}”, so your comment was not posted.", article.title),
+            message: format!(
+                "Comments are closed on “{}”, so your comment was not posted.",
+                article.title
+            ),
             kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
         });
     }
@@ -83,10 +98,17 @@ pub async fn post_comment(
         let (state, settings, article, pending) = (&state, &settings, &article, &pending);
         async move {
             let page = match form.reply_to {
-                Some(parent) => state.store.comment_page_of(parent, settings.comments_per_page).await.unwrap_or(1),
+                Some(parent) => state
+                    .store
+                    .comment_page_of(parent, settings.comments_per_page)
+                    .await
+                    .unwrap_or(1),
                 None => 1,
             };
-            article::render(state, settings, article, page, pending, form, status, personal).await
+            article::render(
+                state, settings, article, page, pending, form, status, personal,
+            )
+            .await
         }
     };
 
@@ -94,10 +116,22 @@ pub async fn post_comment(
         Ok(valid) => valid,
         Err(errors) => {
             let reply_to = draft.parent.map(CommentId);
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, FormState { draft, errors, notice: None, reply_to }).await;
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormState {
+                    draft,
+                    errors,
+                    notice: None,
+                    reply_to,
+                },
+            )
+            .await;
         }
     };
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let new = NewComment {
         article_id,
         parent_id: valid.parent.map(CommentId),
@@ -115,33 +149,56 @@ pub async fn post_comment(
         flood_seconds: settings.comment_flood_seconds,
     };
     let parent_id = new.parent_id;
-    let comment = match state.store.submit_comment(&new, &move |facts| decide(facts, &policy, parent_id)).await {
+    let comment = match state
+        .store
+        .submit_comment(&new, &move |facts| decide(facts, &policy, parent_id))
+        .await
+    {
         Ok(comment) => comment,
         Err(SubmitError::Rejected(rejection)) => {
             let status = match rejection {
                 CommentRejection::Duplicate => StatusCode::CONFLICT,
                 CommentRejection::TooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
-                CommentRejection::Reply(ReplyError::ParentUnavailable | ReplyError::TooDeep { .. }) => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
+                CommentRejection::Reply(
+                    ReplyError::ParentUnavailable | ReplyError::TooDeep { .. },
+                ) => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let reply_to = draft.parent.map(CommentId);
-            let form = FormState { draft, errors: Default::default(), notice: Some(rejection.to_string()), reply_to };
+            let form = FormState {
+                draft,
+                errors: Default::default(),
+                notice: Some(rejection.to_string()),
+                reply_to,
+            };
             let mut response = refuse(status, form).await?;
             if let CommentRejection::TooFast { wait_seconds } = rejection {
-                response.headers_mut().insert(header::RETRY_AFTER, wait_seconds.into());
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, wait_seconds.into());
             }
             return Ok(response);
         }
         Err(SubmitError::Store(e)) => return Err(e.into()),
     };
-    tracing::info!(comment_id = comment.id.0, article_id, status = comment.status.as_str(), "comment received");
+    tracing::info!(
+        comment_id = comment.id.0,
+        article_id,
+        status = comment.status.as_str(),
+        "comment received"
+    );
 
     let mut jar = visitor::remember(jar, &draft, draft.remember);
     if comment.status == CommentStatus::Pending {
         jar = visitor::add_pending(jar, comment.id);
     }
-    let page = state.store.comment_page_of(comment.id, settings.comments_per_page).await?;
-    let target = format!("{}#comment-{}", comment_page_path(&article_path(&article, settings.timezone), page), comment.id);
+    let page = state
+        .store
+        .comment_page_of(comment.id, settings.comments_per_page)
+        .await?;
+    let target = format!(
+        "{}#comment-{}",
+        comment_page_path(&article_path(&article, settings.timezone), page),
+        comment.id
+    );
     Ok((jar, Redirect::to(&target)).into_response())
 }

@@ -16,30 +16,78 @@ use crate::present::{author_view, site_view, summary_view};
 
 /// `/` and `/page/N/`.
 pub async fn home(state: &AppState, settings: &Settings, page: u32) -> Result<Response, WebError> {
-    let title = if page > 1 { format!("Page {page}") } else { String::new() };
+    let title = if page > 1 {
+        format!("Page {page}")
+    } else {
+        String::new()
+    };
     render_list(state, settings, ArticleFilter::All, page, "/", None, title).await
 }
 
 /// `/author/NICENAME/`: the author's profile over their articles.
-pub async fn by_author(state: &AppState, settings: &Settings, nicename: &str, page: u32) -> Result<Response, WebError> {
-    let author = state.store.author_by_nicename(nicename).await?.ok_or(WebError::NotFound)?;
+pub async fn by_author(
+    state: &AppState,
+    settings: &Settings,
+    nicename: &str,
+    page: u32,
+) -> Result<Response, WebError> {
+    let author = state
+        .store
+        .author_by_nicename(nicename)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let view = author_view(&author, &state.avatar_key[..]);
-    let heading = ListHeading { title: view.name.clone(), description: None, author: Some(view) };
+    let heading = ListHeading {
+        title: view.name.clone(),
+        description: None,
+        author: Some(view),
+    };
     let base = permalink::author_path(&author.nicename);
     let title = author.profile.display_name.clone();
-    render_list(state, settings, ArticleFilter::Author(author.id), page, &base, Some(heading), title).await
+    render_list(
+        state,
+        settings,
+        ArticleFilter::Author(author.id),
+        page,
+        &base,
+        Some(heading),
+        title,
+    )
+    .await
 }
 
 /// `/category/slug/` and `/tag/slug/`.
-pub async fn by_term(state: &AppState, settings: &Settings, kind: TermKind, slug: &str, page: u32) -> Result<Response, WebError> {
-    let term = state.store.term_by_slug(kind, slug).await?.ok_or(WebError::NotFound)?;
+pub async fn by_term(
+    state: &AppState,
+    settings: &Settings,
+    kind: TermKind,
+    slug: &str,
+    page: u32,
+) -> Result<Response, WebError> {
+    let term = state
+        .store
+        .term_by_slug(kind, slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let (label, base) = match kind {
         TermKind::Category => ("Category", permalink::category_path(term.slug.as_str())),
         TermKind::Tag => ("Tag", permalink::tag_path(term.slug.as_str())),
     };
     let title = format!("{label}: {}", term.name);
-    let heading = ListHeading { title: title.clone(), ..Default::default() };
-    render_list(state, settings, ArticleFilter::Term(term.id), page, &base, Some(heading), title).await
+    let heading = ListHeading {
+        title: title.clone(),
+        ..Default::default()
+    };
+    render_list(
+        state,
+        settings,
+        ArticleFilter::Term(term.id),
+        page,
+        &base,
+        Some(heading),
+        title,
+    )
+    .await
 }
 
 /// `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`: articles dated in that period in
@@ -52,27 +100,42 @@ pub async fn by_date(
     day: Option<u32>,
     page: u32,
 ) -> Result<Response, WebError> {
-    let start = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), day.unwrap_or(1)).ok_or(WebError::NotFound)?;
+    let start = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), day.unwrap_or(1))
+        .ok_or(WebError::NotFound)?;
     let (end, label) = match (month, day) {
         (Some(_), Some(_)) => (start.succ_opt(), start.format("%B %-d, %Y").to_string()),
-        (Some(_), None) => (start.checked_add_months(Months::new(1)), start.format("%B %Y").to_string()),
+        (Some(_), None) => (
+            start.checked_add_months(Months::new(1)),
+            start.format("%B %Y").to_string(),
+        ),
         _ => (start.checked_add_months(Months::new(12)), year.to_string()),
     };
     let end = end.ok_or(WebError::NotFound)?;
     let tz = settings.timezone;
-    let filter = ArticleFilter::Published { from: local_midnight(start, tz), to: local_midnight(end, tz) };
+    let filter = ArticleFilter::Published {
+        from: local_midnight(start, tz),
+        to: local_midnight(end, tz),
+    };
     let title = format!("Articles from {label}");
-    let heading = ListHeading { title: title.clone(), ..Default::default() };
+    let heading = ListHeading {
+        title: title.clone(),
+        ..Default::default()
+    };
     let base = permalink::date_path(year, month, day);
     render_list(state, settings, filter, page, &base, Some(heading), title).await
 }
 
 fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
     let naive = date.and_time(NaiveTime::MIN);
-    tz.from_local_datetime(&naive).earliest().map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
-#[expect(clippy::too_many_arguments, reason = "each list differs in exactly these")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each list differs in exactly these"
+)]
 async fn render_list(
     state: &AppState,
     settings: &Settings,
@@ -95,7 +158,12 @@ async fn render_list(
         return Err(WebError::NotFound);
     }
     let ids: Vec<i64> = found.items.iter().map(|a| a.id).collect();
-    let counts: HashMap<i64, u64> = state.store.approved_comment_counts(&ids).await?.into_iter().collect();
+    let counts: HashMap<i64, u64> = state
+        .store
+        .approved_comment_counts(&ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut authors = HashMap::new();
     let mut articles = Vec::with_capacity(found.items.len());
     for article in &found.items {
@@ -104,17 +172,35 @@ async fn render_list(
                 .store
                 .author(article.author_id)
                 .await?
-                .ok_or_else(|| WebError::Internal(format!("article {} has no author", article.id)))?;
-            authors.insert(article.author_id, author_view(&author, &state.avatar_key[..]));
+                .ok_or_else(|| {
+                    WebError::Internal(format!("article {} has no author", article.id))
+                })?;
+            authors.insert(
+                article.author_id,
+                author_view(&author, &state.avatar_key[..]),
+            );
         }
         let author = authors[&article.author_id].clone();
-        articles.push(summary_view(article, author, counts.get(&article.id).copied().unwrap_or(0), tz));
+        articles.push(summary_view(
+            article,
+            author,
+            counts.get(&article.id).copied().unwrap_or(0),
+            tz,
+        ));
     }
     let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
-    let description = heading.as_ref().and_then(|h| h.author.as_ref().map(|a| a.bio.clone())).unwrap_or_else(|| settings.tagline.clone());
+    let description = heading
+        .as_ref()
+        .and_then(|h| h.author.as_ref().map(|a| a.bio.clone()))
+        .unwrap_or_else(|| settings.tagline.clone());
     let view = ListPage {
         site: site_view(settings),
-        meta: PageMeta { title, description, canonical: list_page_path(base, page), noindex: false },
+        meta: PageMeta {
+            title,
+            description,
+            canonical: list_page_path(base, page),
+            noindex: false,
+        },
         heading,
         articles,
         pagination: Pagination::new(page, pages, |n| list_page_path(base, n)),

@@ -4,7 +4,7 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::SignedCookieJar;
 use byline_core::ArticleKind;
 use byline_core::permalink::{self, Route};
@@ -32,7 +32,11 @@ pub async fn page(
     jar: SignedCookieJar,
 ) -> Result<Response, WebError> {
     if method != Method::GET && method != Method::HEAD {
-        return Ok((StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response());
+        return Ok((
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response());
     }
     let path = uri.path();
     let Some(route) = permalink::parse(path) else {
@@ -41,33 +45,88 @@ pub async fn page(
     let settings = state.store.settings().await?;
     let query = query.map(|Query(q)| q).unwrap_or_default(); // A garbled query string is ignored, not an error.
     match route {
-        Route::Article { date, slug, comment_page } => {
-            let article = state.store.article_by_slug(ArticleKind::Post, &slug).await?;
-            let article = article.filter(|a| a.is_public_at(chrono::Utc::now())).ok_or(WebError::NotFound)?;
+        Route::Article {
+            date,
+            slug,
+            comment_page,
+        } => {
+            let article = state
+                .store
+                .article_by_slug(ArticleKind::Post, &slug)
+                .await?;
+            let article = article
+                .filter(|a| a.is_public_at(chrono::Utc::now()))
+                .ok_or(WebError::NotFound)?;
             let canonical = crate::present::article_path(&article, settings.timezone);
             let requested = permalink::post_path_for_date(date, &slug);
             if canonical != requested {
                 // The date in the URL is wrong (or the time zone changed): send readers to the right one.
-                return Ok(Redirect::permanent(&permalink::comment_page_path(&canonical, comment_page)).into_response());
+                return Ok(moved_permanently(&permalink::comment_page_path(
+                    &canonical,
+                    comment_page,
+                )));
             }
             let form = FormState::fresh(&jar, query.replytocom.as_deref());
             let pending = visitor::pending_ids(&jar);
             let personal = visitor::is_personal(&jar);
-            article::render(&state, &settings, &article, comment_page, &pending, form, StatusCode::OK, personal).await
+            article::render(
+                &state,
+                &settings,
+                &article,
+                comment_page,
+                &pending,
+                form,
+                StatusCode::OK,
+                personal,
+            )
+            .await
         }
         Route::Page { slug } => {
-            let article = state.store.article_by_slug(ArticleKind::Page, &slug).await?;
-            let article = article.filter(|a| a.is_public_at(chrono::Utc::now())).ok_or(WebError::NotFound)?;
+            let article = state
+                .store
+                .article_by_slug(ArticleKind::Page, &slug)
+                .await?;
+            let article = article
+                .filter(|a| a.is_public_at(chrono::Utc::now()))
+                .ok_or(WebError::NotFound)?;
             let form = FormState::fresh(&jar, query.replytocom.as_deref());
             let pending = visitor::pending_ids(&jar);
             let personal = visitor::is_personal(&jar);
-            article::render(&state, &settings, &article, 1, &pending, form, StatusCode::OK, personal).await
+            article::render(
+                &state,
+                &settings,
+                &article,
+                1,
+                &pending,
+                form,
+                StatusCode::OK,
+                personal,
+            )
+            .await
         }
         Route::Home { page } => lists::home(&state, &settings, page).await,
-        Route::Date { year, month, day, page } => lists::by_date(&state, &settings, year, month, day, page).await,
-        Route::Author { nicename, page } => lists::by_author(&state, &settings, &nicename, page).await,
-        Route::Category { slug, page } => lists::by_term(&state, &settings, byline_core::TermKind::Category, &slug, page).await,
-        Route::Tag { slug, page } => lists::by_term(&state, &settings, byline_core::TermKind::Tag, &slug, page).await,
+        Route::Date {
+            year,
+            month,
+            day,
+            page,
+        } => lists::by_date(&state, &settings, year, month, day, page).await,
+        Route::Author { nicename, page } => {
+            lists::by_author(&state, &settings, &nicename, page).await
+        }
+        Route::Category { slug, page } => {
+            lists::by_term(
+                &state,
+                &settings,
+                byline_core::TermKind::Category,
+                &slug,
+                page,
+            )
+            .await
+        }
+        Route::Tag { slug, page } => {
+            lists::by_term(&state, &settings, byline_core::TermKind::Tag, &slug, page).await
+        }
     }
 }
 
@@ -85,5 +144,14 @@ fn redirect_to_slashed(uri: &Uri) -> Option<Response> {
         Some(q) => format!("{slashed}?{q}"),
         None => slashed,
     };
-    Some(Redirect::permanent(&target).into_response())
+    Some(moved_permanently(&target))
+}
+
+/// A 301, as WordPress answers for moved content (axum's permanent redirect is a 308).
+fn moved_permanently(target: &str) -> Response {
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, target.to_owned())],
+    )
+        .into_response()
 }

@@ -65,7 +65,14 @@ pub enum Command {
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     let store = open_store(data).await?;
     match cmd {
-        Command::Add { login, name, tagline, bio, email, website } => {
+        Command::Add {
+            login,
+            name,
+            tagline,
+            bio,
+            email,
+            website,
+        } => {
             let login = Login::parse(&login)?;
             let profile = AuthorProfile {
                 display_name: required_name(&name)?,
@@ -74,8 +81,15 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 website: checked_website(website)?,
             };
             let email = checked_email(email)?;
-            let author = store.create_author(&login, email.as_deref(), &profile).await?;
-            println!("Added author {} ({}): {}", author.profile.display_name, author.login, author_path(&author.nicename));
+            let author = store
+                .create_author(&login, email.as_deref(), &profile)
+                .await?;
+            println!(
+                "Added author {} ({}): {}",
+                author.profile.display_name,
+                author.login,
+                author_path(&author.nicename)
+            );
         }
         Command::List { json } => {
             let authors = store.authors().await?;
@@ -94,13 +108,30 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             } else {
                 let rows: Vec<Vec<String>> = authors
                     .iter()
-                    .map(|a| vec![a.id.to_string(), a.login.to_string(), a.profile.display_name.clone(), a.profile.tagline.clone()])
+                    .map(|a| {
+                        vec![
+                            a.id.to_string(),
+                            a.login.to_string(),
+                            a.profile.display_name.clone(),
+                            a.profile.tagline.clone(),
+                        ]
+                    })
                     .collect();
                 table(&["ID", "LOGIN", "NAME", "TAGLINE"], &rows);
             }
         }
-        Command::Edit { login, name, tagline, bio, email, website } => {
-            let author = store.author_by_login(&login).await?.with_context(|| format!("no author with login {login:?}"))?;
+        Command::Edit {
+            login,
+            name,
+            tagline,
+            bio,
+            email,
+            website,
+        } => {
+            let author = store
+                .author_by_login(&login)
+                .await?
+                .with_context(|| format!("no author with login {login:?}"))?;
             let mut profile = author.profile.clone();
             if let Some(name) = name {
                 profile.display_name = required_name(&name)?;
@@ -114,9 +145,18 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             if website.is_some() {
                 profile.website = checked_website(website)?;
             }
-            let email = if email.is_some() { checked_email(email)? } else { author.email.clone() };
-            let updated = store.update_author(author.id, email.as_deref(), &profile).await?;
-            println!("Updated author {} ({})", updated.profile.display_name, updated.login);
+            let email = if email.is_some() {
+                checked_email(email)?
+            } else {
+                author.email.clone()
+            };
+            let updated = store
+                .update_author(author.id, email.as_deref(), &profile)
+                .await?;
+            println!(
+                "Updated author {} ({})",
+                updated.profile.display_name, updated.login
+            );
         }
     }
     Ok(())

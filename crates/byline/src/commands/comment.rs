@@ -50,13 +50,25 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     let set = |id: i64, status: CommentStatus| {
         let store = store.clone();
         async move {
-            let c = store.set_comment_status(CommentId(id), status).await.with_context(|| format!("cannot change comment {id}"))?;
-            println!("Comment {} by {} is now {}.", c.id, c.author_name, c.status.as_str());
+            let c = store
+                .set_comment_status(CommentId(id), status)
+                .await
+                .with_context(|| format!("cannot change comment {id}"))?;
+            println!(
+                "Comment {} by {} is now {}.",
+                c.id,
+                c.author_name,
+                c.status.as_str()
+            );
             anyhow::Ok(())
         }
     };
     match cmd {
-        Command::List { status, json, limit } => {
+        Command::List {
+            status,
+            json,
+            limit,
+        } => {
             let status = status.as_deref().and_then(CommentStatus::parse);
             let comments = store.comments(status, limit).await?;
             if json {
@@ -88,14 +100,28 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                         ]
                     })
                     .collect();
-                table(&["ID", "STATUS", "DATE (UTC)", "ARTICLE", "NAME", "EMAIL", "TEXT"], &rows);
+                table(
+                    &[
+                        "ID",
+                        "STATUS",
+                        "DATE (UTC)",
+                        "ARTICLE",
+                        "NAME",
+                        "EMAIL",
+                        "TEXT",
+                    ],
+                    &rows,
+                );
             }
         }
         Command::Approve { id } => set(id, CommentStatus::Approved).await?,
         Command::Spam { id } => set(id, CommentStatus::Spam).await?,
         Command::Trash { id } => set(id, CommentStatus::Trash).await?,
         Command::Delete { id } => {
-            let c = store.delete_comment(CommentId(id)).await.with_context(|| format!("cannot delete comment {id}"))?;
+            let c = store
+                .delete_comment(CommentId(id))
+                .await
+                .with_context(|| format!("cannot delete comment {id}"))?;
             println!("Deleted comment {} by {}.", c.id, c.author_name);
         }
     }

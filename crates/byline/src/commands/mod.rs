@@ -15,6 +15,8 @@ use byline_store_sqlite::SqliteStore;
 
 /// Opens the site in `data`, creating it on first use.
 pub async fn open_store(data: &Path) -> anyhow::Result<Arc<dyn Store>> {
-    let store = SqliteStore::open(data).await.with_context(|| format!("cannot open the site in {}", data.display()))?;
+    let store = SqliteStore::open(data)
+        .await
+        .with_context(|| format!("cannot open the site in {}", data.display()))?;
     Ok(Arc::new(store))
 }

@@ -58,18 +58,29 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     let settings = store.settings().await?;
     match cmd {
         Command::New { file, page } => {
-            let kind = if page { ArticleKind::Page } else { ArticleKind::Post };
+            let kind = if page {
+                ArticleKind::Page
+            } else {
+                ArticleKind::Post
+            };
             let (parsed, new) = read_article(store.as_ref(), &settings, &file, kind, None).await?;
             warn_ignored(&parsed);
             let article = store.create_article(&new, Utc::now()).await?;
             report(&article, &settings, "Created");
         }
         Command::List { json, pages } => {
-            let kind = if pages { ArticleKind::Page } else { ArticleKind::Post };
+            let kind = if pages {
+                ArticleKind::Page
+            } else {
+                ArticleKind::Post
+            };
             list(store.as_ref(), &settings, kind, json).await?;
         }
         Command::Publish { id } => {
-            let current = store.article(id).await?.with_context(|| format!("no article with id {id}"))?;
+            let current = store
+                .article(id)
+                .await?
+                .with_context(|| format!("no article with id {id}"))?;
             if current.status == ArticleStatus::Published {
                 println!("Article {id} is already published.");
             } else {
@@ -78,8 +89,18 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             }
         }
         Command::Edit { id, file } => {
-            let current = store.article(id).await?.with_context(|| format!("no article with id {id}"))?;
-            let (parsed, mut new) = read_article(store.as_ref(), &settings, &file, current.kind, Some(&current)).await?;
+            let current = store
+                .article(id)
+                .await?
+                .with_context(|| format!("no article with id {id}"))?;
+            let (parsed, mut new) = read_article(
+                store.as_ref(),
+                &settings,
+                &file,
+                current.kind,
+                Some(&current),
+            )
+            .await?;
             warn_ignored(&parsed);
             if parsed.slug.is_none() {
                 // Keep the address readers already link to.
@@ -90,7 +111,10 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Delete { id } => {
             let (article, comments) = store.delete_article(id).await?;
-            println!("Deleted article {} “{}” and its {} comment(s).", article.id, article.title, comments);
+            println!(
+                "Deleted article {} “{}” and its {} comment(s).",
+                article.id, article.title, comments
+            );
         }
     }
     Ok(())
@@ -99,7 +123,9 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
 fn report(article: &Article, settings: &Settings, verb: &str) {
     let path = public_path(article, settings);
     let state = match article.status {
-        ArticleStatus::Draft => "draft; publish it with `byline post publish ID`".replace("ID", &article.id.to_string()),
+        ArticleStatus::Draft => {
+            "draft; publish it with `byline post publish ID`".replace("ID", &article.id.to_string())
+        }
         ArticleStatus::Published if article.is_public_at(Utc::now()) => "published".to_owned(),
         ArticleStatus::Published => "scheduled".to_owned(),
     };
@@ -108,7 +134,9 @@ fn report(article: &Article, settings: &Settings, verb: &str) {
 
 fn public_path(article: &Article, settings: &Settings) -> String {
     match (article.kind, article.published_at) {
-        (ArticleKind::Post, Some(at)) => byline_core::permalink::post_path(at, settings.timezone, article.slug.as_str()),
+        (ArticleKind::Post, Some(at)) => {
+            byline_core::permalink::post_path(at, settings.timezone, article.slug.as_str())
+        }
         (ArticleKind::Post, None) => "(no address until published)".to_owned(),
         (ArticleKind::Page, _) => byline_core::permalink::page_path(article.slug.as_str()),
     }
@@ -133,7 +161,8 @@ async fn read_article(
     kind: ArticleKind,
     current: Option<&Article>,
 ) -> anyhow::Result<(ArticleFile, NewArticle)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file = front_matter::parse(&text).with_context(|| format!("in {}", path.display()))?;
     let at = |msg: String| anyhow::anyhow!("{}: {msg}", path.display());
 
@@ -144,30 +173,47 @@ async fn read_article(
     };
     let author_id = match (&file.author, current) {
         (Some(login), _) => {
-            store.author_by_login(login.trim()).await?.ok_or_else(|| at(format!("no author with login {login:?}; add one with `byline author add`")))?.id
+            store
+                .author_by_login(login.trim())
+                .await?
+                .ok_or_else(|| {
+                    at(format!(
+                        "no author with login {login:?}; add one with `byline author add`"
+                    ))
+                })?
+                .id
         }
         (None, Some(c)) => c.author_id,
         (None, None) => {
             let authors = store.authors().await?;
             match authors.as_slice() {
                 [only] => only.id,
-                [] => return Err(at("there is no author yet; add one with `byline author add`".into())),
+                [] => {
+                    return Err(at(
+                        "there is no author yet; add one with `byline author add`".into(),
+                    ));
+                }
                 many => {
                     let logins: Vec<&str> = many.iter().map(|a| a.login.as_str()).collect();
-                    return Err(at(format!("front matter needs `author:` (one of {})", logins.join(", "))));
+                    return Err(at(format!(
+                        "front matter needs `author:` (one of {})",
+                        logins.join(", ")
+                    )));
                 }
             }
         }
     };
     let status = match file.status.as_deref().map(str::trim) {
         None | Some("") => current.map_or(ArticleStatus::Draft, |c| c.status),
-        Some(s) => ArticleStatus::parse(s).ok_or_else(|| at(format!("status must be draft or published, not {s:?}")))?,
+        Some(s) => ArticleStatus::parse(s)
+            .ok_or_else(|| at(format!("status must be draft or published, not {s:?}")))?,
     };
     let comments = match file.comments.as_deref().map(str::trim) {
         None | Some("") => current.map_or(CommentsOpen::Open, |c| c.comments),
         Some("true") => CommentsOpen::Open,
         Some("false") => CommentsOpen::Closed,
-        Some(s) => CommentsOpen::parse(s).ok_or_else(|| at(format!("comments must be open or closed, not {s:?}")))?,
+        Some(s) => CommentsOpen::parse(s)
+            .ok_or_else(|| at(format!("comments must be open or closed, not {s:?}")))?,
     };
     let published_at = match file.date.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -178,7 +224,10 @@ async fn read_article(
         Some(s) => Some(Slug::parse(s).map_err(|e| at(format!("slug: {e}")))?),
     };
     if status == ArticleStatus::Published && file.body.trim().is_empty() {
-        bail!("{}: the article has no text after the front matter", path.display());
+        bail!(
+            "{}: the article has no text after the front matter",
+            path.display()
+        );
     }
     let new = NewArticle {
         kind,
@@ -196,10 +245,21 @@ async fn read_article(
     Ok((file, new))
 }
 
-async fn list(store: &dyn Store, settings: &Settings, kind: ArticleKind, json: bool) -> anyhow::Result<()> {
+async fn list(
+    store: &dyn Store,
+    settings: &Settings,
+    kind: ArticleKind,
+    json: bool,
+) -> anyhow::Result<()> {
     let mut all = Vec::new();
     for page in 1.. {
-        let query = ArticleQuery { kind, filter: ArticleFilter::All, public_at: None, page, per_page: 500 };
+        let query = ArticleQuery {
+            kind,
+            filter: ArticleFilter::All,
+            public_at: None,
+            page,
+            per_page: 500,
+        };
         let found = store.articles(&query).await?;
         let done = found.items.len() < 500;
         all.extend(found.items);
@@ -230,8 +290,18 @@ async fn list(store: &dyn Store, settings: &Settings, kind: ArticleKind, json: b
         let rows: Vec<Vec<String>> = all
             .iter()
             .map(|a| {
-                let date = a.published_at.map(|d| d.with_timezone(&settings.timezone).format("%Y-%m-%d %H:%M").to_string());
-                vec![a.id.to_string(), status(a).to_owned(), date.unwrap_or_else(|| "-".into()), a.title.clone(), public_path(a, settings)]
+                let date = a.published_at.map(|d| {
+                    d.with_timezone(&settings.timezone)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                });
+                vec![
+                    a.id.to_string(),
+                    status(a).to_owned(),
+                    date.unwrap_or_else(|| "-".into()),
+                    a.title.clone(),
+                    public_path(a, settings),
+                ]
             })
             .collect();
         table(&["ID", "STATUS", "DATE", "TITLE", "PATH"], &rows);

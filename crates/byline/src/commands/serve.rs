@@ -27,19 +27,28 @@ pub struct Args {
 
 pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("BYLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("BYLINE_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
 
     let store = open_store(data).await?;
     if !args.no_sample {
-        sample::offer(store.as_ref()).await.context("cannot add the sample content")?;
+        sample::offer(store.as_ref())
+            .await
+            .context("cannot add the sample content")?;
     }
     let secret = store.site_secret().await?;
-    let config = WebConfig { trust_forwarded_for: args.trust_forwarded_for };
+    let config = WebConfig {
+        trust_forwarded_for: args.trust_forwarded_for,
+    };
     let state = AppState::new(store, Renderer::new(), &secret, config);
 
-    let listener = TcpListener::bind(&args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let listener = TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("byline is serving {} at http://{addr}/", data.display());
     tracing::info!(%addr, "listening");

@@ -1,0 +1,9 @@
+//! Black-box tests: the real `byline` binary, its CLI and its HTTP server
+//! on a random port, each test with its own temporary data directory.
+
+mod archives;
+mod cli;
+mod comment_form;
+mod discussion;
+mod privacy;
+mod support;

@@ -1,0 +1,349 @@
+//! The harness: start a site, run CLI commands against it, make requests.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::redirect::Policy;
+use reqwest::{Response, StatusCode};
+use scraper::{Html, Selector};
+
+const BIN: &str = env!("CARGO_BIN_EXE_byline");
+
+/// A running site with its own data directory. Stops when dropped.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub base: String,
+    server: Child,
+    http: reqwest::Client,
+    next_ip: AtomicU32,
+}
+
+/// A finished CLI command.
+pub struct Cli {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Cli {
+    fn from(out: Output) -> Self {
+        Self {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(self) -> String {
+        assert!(
+            self.status.success(),
+            "command failed:\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self.stdout
+    }
+
+    /// Asserts failure and returns stderr.
+    #[track_caller]
+    pub fn fails(self) -> String {
+        assert!(
+            !self.status.success(),
+            "command should have failed:\nstdout: {}",
+            self.stdout
+        );
+        self.stderr
+    }
+}
+
+/// Runs `byline --data DIR ARGS…`.
+pub fn cli_in(dir: &Path, args: &[&str]) -> Cli {
+    let out = Command::new(BIN)
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env_remove("BYLINE_DATA")
+        .output()
+        .expect("run byline");
+    Cli::from(out)
+}
+
+/// Starts `byline serve` on a random port in `dir` with extra args; returns the child and base URL.
+pub fn spawn_server(dir: &Path, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("BYLINE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start byline serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (child, base)
+}
+
+impl Site {
+    /// An empty site (no sample content) with the flood check off, since
+    /// tests post many comments quickly.
+    pub async fn start() -> Self {
+        let site = Self::start_with(&["--no-sample"]).await;
+        site.cli(&["settings", "set", "comment_flood_seconds", "0"])
+            .ok();
+        site
+    }
+
+    /// A site started with the given `serve` arguments.
+    pub async fn start_with(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut args = vec!["--trust-forwarded-for"];
+        args.extend_from_slice(extra);
+        let (server, base) = spawn_server(dir.path(), &args);
+        let http = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            dir,
+            base,
+            server,
+            http,
+            next_ip: AtomicU32::new(1),
+        }
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cli(&self, args: &[&str]) -> Cli {
+        cli_in(self.data(), args)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET without cookies, as a first-time visitor.
+    pub async fn get(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET with a Cookie header.
+    pub async fn get_with_cookies(&self, path: &str, cookies: &str) -> Response {
+        self.http
+            .get(self.url(path))
+            .header("cookie", cookies)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// GET expecting 200; returns the body.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.text().await.expect("body")
+    }
+
+    /// POSTs the comment form from a fresh client address.
+    pub async fn post_comment(&self, fields: &[(&str, &str)]) -> Response {
+        self.post_comment_as(fields, &self.fresh_ip(), None).await
+    }
+
+    /// POSTs the comment form from `ip`, with optional cookies.
+    pub async fn post_comment_as(
+        &self,
+        fields: &[(&str, &str)],
+        ip: &str,
+        cookies: Option<&str>,
+    ) -> Response {
+        let mut req = self
+            .http
+            .post(self.url("/wp-comments-post.php"))
+            .header("x-forwarded-for", ip)
+            .form(fields);
+        if let Some(c) = cookies {
+            req = req.header("cookie", c);
+        }
+        req.send().await.expect("POST comment")
+    }
+
+    pub fn fresh_ip(&self) -> String {
+        let n = self.next_ip.fetch_add(1, Ordering::Relaxed);
+        format!("198.51.{}.{}", n / 250, n % 250 + 1)
+    }
+
+    /// Adds an author `login` with a tagline and bio.
+    pub fn add_author(&self, login: &str, name: &str) {
+        self.cli(&[
+            "author",
+            "add",
+            "--login",
+            login,
+            "--name",
+            name,
+            "--tagline",
+            "journalist and political commentator",
+            "--bio",
+            &format!("{name} is a two-time award-winning journalist"),
+        ])
+        .ok();
+    }
+
+    /// Writes a Markdown file with front matter and runs `post new`; returns the id.
+    pub fn new_post(&self, front_matter: &str, body: &str) -> i64 {
+        let file = self.write_file(&format!("---\n{front_matter}\n---\n\n{body}\n"));
+        let out = self.cli(&["post", "new", file.to_str().unwrap()]).ok();
+        created_id(&out)
+    }
+
+    /// Publishes a simple article and returns (id, path).
+    pub fn publish(&self, author: &str, title: &str, date: &str) -> (i64, String) {
+        let id = self.new_post(
+            &format!("title: \"{title}\"\nauthor: {author}\ndate: {date}\nstatus: published"),
+            &format!("The text of {title}."),
+        );
+        (id, self.path_of(id))
+    }
+
+    /// The public path of article `id`, from `post list --json`.
+    pub fn path_of(&self, id: i64) -> String {
+        let list: serde_json::Value =
+            serde_json::from_str(&self.cli(&["post", "list", "--json"]).ok()).unwrap();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .and_then(|a| a["path"].as_str())
+            .unwrap_or_else(|| panic!("article {id} not listed"))
+            .to_owned()
+    }
+
+    pub fn write_file(&self, content: &str) -> PathBuf {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = self
+            .data()
+            .join(format!("article-{}.md", N.fetch_add(1, Ordering::Relaxed)));
+        std::fs::write(&path, content).expect("write file");
+        path
+    }
+
+    /// Comment ids by status, from `comment list --json`.
+    pub fn comments_json(&self, status: Option<&str>) -> Vec<serde_json::Value> {
+        let mut args = vec!["comment", "list", "--json"];
+        if let Some(s) = status {
+            args.extend(["--status", s]);
+        }
+        serde_json::from_str::<serde_json::Value>(&self.cli(&args).ok())
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// The id in "Created article 3 (…)".
+pub fn created_id(out: &str) -> i64 {
+    out.split_whitespace()
+        .skip_while(|w| *w != "article")
+        .nth(1)
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| panic!("no article id in {out:?}"))
+}
+
+/// The `Location` header.
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `name=value` pairs of the response's Set-Cookie headers, joined for a Cookie header.
+pub fn cookies(res: &Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The comment id in a `…#comment-ID` location.
+pub fn comment_id(location: &str) -> i64 {
+    location
+        .rsplit_once("#comment-")
+        .and_then(|(_, id)| id.parse().ok())
+        .unwrap_or_else(|| panic!("no comment anchor in {location:?}"))
+}
+
+/// The path part of a location (without the anchor).
+pub fn path_part(location: &str) -> &str {
+    location.split('#').next().unwrap_or(location)
+}
+
+/// Texts of the elements matching `css`.
+pub fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(css).expect("selector");
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Attribute `attr` of the elements matching `css`.
+pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(css).expect("selector");
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
+}
+
+/// A valid comment form for `article`.
+pub fn form<'a>(
+    article: &'a str,
+    comment: &'a str,
+    name: &'a str,
+    email: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("comment_post_ID", article),
+        ("comment", comment),
+        ("author", name),
+        ("email", email),
+        ("url", ""),
+        ("comment_parent", "0"),
+    ]
+}
