@@ -132,10 +132,6 @@ fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
         .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each list differs in exactly these"
-)]
 async fn render_list(
     state: &AppState,
     settings: &Settings,
@@ -165,9 +161,8 @@ async fn render_list(
         .into_iter()
         .collect();
     let mut authors = HashMap::new();
-    let mut articles = Vec::with_capacity(found.items.len());
     for article in &found.items {
-        if !authors.contains_key(&article.author_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = authors.entry(article.author_id) {
             let author = state
                 .store
                 .author(article.author_id)
@@ -175,19 +170,21 @@ async fn render_list(
                 .ok_or_else(|| {
                     WebError::Internal(format!("article {} has no author", article.id))
                 })?;
-            authors.insert(
-                article.author_id,
-                author_view(&author, &state.avatar_key[..]),
-            );
+            slot.insert(author_view(&author, &state.avatar_key[..]));
         }
-        let author = authors[&article.author_id].clone();
-        articles.push(summary_view(
-            article,
-            author,
-            counts.get(&article.id).copied().unwrap_or(0),
-            tz,
-        ));
     }
+    let articles = found
+        .items
+        .iter()
+        .map(|a| {
+            summary_view(
+                a,
+                authors[&a.author_id].clone(),
+                counts.get(&a.id).copied().unwrap_or(0),
+                tz,
+            )
+        })
+        .collect();
     let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
     let description = heading
         .as_ref()
