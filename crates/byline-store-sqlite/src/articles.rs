@@ -11,6 +11,24 @@ use crate::backend;
 use crate::rows::{ARTICLE_COLUMNS, ArticleRow, ArticleTermRow, TermRow};
 use crate::time::encode;
 
+/// Binds the content columns shared by insert and update, in the order
+/// both statements list them: kind, author, title, slug, body, excerpt,
+/// status, comment status. (A macro, because `query` and `query_scalar`
+/// are different types with the same `bind`.)
+macro_rules! bind_content {
+    ($query:expr, $a:expr, $slug:expr) => {
+        $query
+            .bind($a.kind.as_str())
+            .bind($a.author_id)
+            .bind(&$a.title)
+            .bind($slug.as_str())
+            .bind(&$a.body)
+            .bind(&$a.excerpt)
+            .bind($a.status.as_str())
+            .bind($a.comments.as_str())
+    };
+}
+
 pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
     let slug = free_slug(&mut tx, a, None).await?;
@@ -18,23 +36,16 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
         ArticleStatus::Published => Some(a.published_at.unwrap_or(now)),
         ArticleStatus::Draft => a.published_at,
     };
-    let id: i64 = sqlx::query_scalar(
+    let insert = sqlx::query_scalar(
         "INSERT INTO articles (kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(a.kind.as_str())
-    .bind(a.author_id)
-    .bind(&a.title)
-    .bind(slug.as_str())
-    .bind(&a.body)
-    .bind(&a.excerpt)
-    .bind(a.status.as_str())
-    .bind(a.comments.as_str())
-    .bind(published_at.map(encode))
-    .bind(encode(now))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(backend)?;
+    );
+    let id: i64 = bind_content!(insert, a, slug)
+        .bind(published_at.map(encode))
+        .bind(encode(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
@@ -56,24 +67,17 @@ pub async fn update(
         (false, ArticleStatus::Published) => (Some(a.published_at.unwrap_or(now)), None),
         (false, ArticleStatus::Draft) => (a.published_at, None),
     };
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE articles SET kind = ?, author_id = ?, title = ?, slug = ?, body = ?, excerpt = ?, status = ?, \
          comment_status = ?, published_at = ?, updated_at = ? WHERE id = ?",
-    )
-    .bind(a.kind.as_str())
-    .bind(a.author_id)
-    .bind(&a.title)
-    .bind(slug.as_str())
-    .bind(&a.body)
-    .bind(&a.excerpt)
-    .bind(a.status.as_str())
-    .bind(a.comments.as_str())
-    .bind(published_at.map(encode))
-    .bind(updated_at.map(encode))
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(backend)?;
+    );
+    bind_content!(update, a, slug)
+        .bind(published_at.map(encode))
+        .bind(updated_at.map(encode))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     sqlx::query("DELETE FROM article_terms WHERE article_id = ?")
         .bind(id)
         .execute(&mut *tx)

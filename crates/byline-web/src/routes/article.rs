@@ -114,7 +114,8 @@ pub async fn render(
             None => None,
         };
         Some(CommentFormView {
-            action: "/wp-comments-post.php".into(),
+            // The fragment brings a refused form back into view.
+            action: "/wp-comments-post.php#respond".into(),
             article_id: article.id,
             draft: form.draft,
             errors: form.errors,

@@ -6,8 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::SignedCookieJar;
-use byline_core::ArticleKind;
 use byline_core::permalink::{self, Route};
+use byline_core::{ArticleKind, Settings};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::article::{self, FormState};
@@ -50,57 +51,28 @@ pub async fn page(
             slug,
             comment_page,
         } => {
-            let article = state
-                .store
-                .article_by_slug(ArticleKind::Post, &slug)
-                .await?;
-            let article = article
-                .filter(|a| a.is_public_at(chrono::Utc::now()))
-                .ok_or(WebError::NotFound)?;
-            let canonical = crate::present::article_path(&article, settings.timezone);
-            let requested = permalink::post_path_for_date(date, &slug);
-            if canonical != requested {
-                // The date in the URL is wrong (or the time zone changed): send readers to the right one.
-                return Ok(moved_permanently(&permalink::comment_page_path(
-                    &canonical,
-                    comment_page,
-                )));
-            }
-            let form = FormState::fresh(&jar, query.replytocom.as_deref());
-            let pending = visitor::pending_ids(&jar);
-            let personal = visitor::is_personal(&jar);
-            article::render(
+            show(
                 &state,
                 &settings,
-                &article,
+                ArticleKind::Post,
+                &slug,
+                Some(date),
                 comment_page,
-                &pending,
-                form,
-                StatusCode::OK,
-                personal,
+                &jar,
+                &query,
             )
             .await
         }
         Route::Page { slug } => {
-            let article = state
-                .store
-                .article_by_slug(ArticleKind::Page, &slug)
-                .await?;
-            let article = article
-                .filter(|a| a.is_public_at(chrono::Utc::now()))
-                .ok_or(WebError::NotFound)?;
-            let form = FormState::fresh(&jar, query.replytocom.as_deref());
-            let pending = visitor::pending_ids(&jar);
-            let personal = visitor::is_personal(&jar);
-            article::render(
+            show(
                 &state,
                 &settings,
-                &article,
+                ArticleKind::Page,
+                &slug,
+                None,
                 1,
-                &pending,
-                form,
-                StatusCode::OK,
-                personal,
+                &jar,
+                &query,
             )
             .await
         }
@@ -128,6 +100,52 @@ pub async fn page(
             lists::by_term(&state, &settings, byline_core::TermKind::Tag, &slug, page).await
         }
     }
+}
+
+/// An article or page, if public, as this visitor sees it. A post asked
+/// for under the wrong date is redirected to its canonical address.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the parts of the request the page depends on"
+)]
+async fn show(
+    state: &AppState,
+    settings: &Settings,
+    kind: ArticleKind,
+    slug: &str,
+    date: Option<NaiveDate>,
+    comment_page: u32,
+    jar: &SignedCookieJar,
+    query: &PageQuery,
+) -> Result<Response, WebError> {
+    let article = state.store.article_by_slug(kind, slug).await?;
+    let article = article
+        .filter(|a| a.is_public_at(chrono::Utc::now()))
+        .ok_or(WebError::NotFound)?;
+    if let Some(date) = date {
+        let canonical = crate::present::article_path(&article, settings.timezone);
+        if canonical != permalink::post_path_for_date(date, slug) {
+            // The date in the URL is wrong (or the time zone changed): send readers to the right one.
+            return Ok(moved_permanently(&permalink::comment_page_path(
+                &canonical,
+                comment_page,
+            )));
+        }
+    }
+    let form = FormState::fresh(jar, query.replytocom.as_deref());
+    let pending = visitor::pending_ids(jar);
+    let personal = visitor::is_personal(jar);
+    article::render(
+        state,
+        settings,
+        &article,
+        comment_page,
+        &pending,
+        form,
+        StatusCode::OK,
+        personal,
+    )
+    .await
 }
 
 /// `/2024/01/26/slug` → `/2024/01/26/slug/`, as WordPress does; paths that
