@@ -34,9 +34,7 @@ impl Login {
         if s.chars().count() > 60 {
             return Err(LoginError::TooLong);
         }
-        if s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-@".contains(c))
-        {
+        if s.chars().all(|c| c.is_ascii_alphanumeric() || "_.-@".contains(c)) {
             Ok(Self(s.to_owned()))
         } else {
             Err(LoginError::Invalid(s.to_owned()))
@@ -128,9 +126,6 @@ mod tests {
     fn logins_are_checked() {
         assert_eq!(Login::parse("  "), Err(LoginError::Empty));
         assert!(matches!(Login::parse("a b"), Err(LoginError::Invalid(_))));
-        assert!(matches!(
-            Login::parse(&"x".repeat(61)),
-            Err(LoginError::TooLong)
-        ));
+        assert!(matches!(Login::parse(&"x".repeat(61)), Err(LoginError::TooLong)));
     }
 }

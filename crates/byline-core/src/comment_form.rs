@@ -60,10 +60,7 @@ pub struct FieldErrors {
 impl FieldErrors {
     /// Whether any field has a message.
     pub fn is_empty(&self) -> bool {
-        self.comment.is_none()
-            && self.author.is_none()
-            && self.email.is_none()
-            && self.url.is_none()
+        self.comment.is_none() && self.author.is_none() && self.email.is_none() && self.url.is_none()
     }
 
     /// The messages in form order, for a summary above the form and for CLI output.
@@ -97,21 +94,17 @@ impl CommentDraft {
         if name.is_empty() {
             errors.author = Some("Please enter your name.".into());
         } else if name.chars().count() > MAX_NAME {
-            errors.author = Some(format!(
-                "Your name is too long: at most {MAX_NAME} characters."
-            ));
+            errors.author = Some(format!("Your name is too long: at most {MAX_NAME} characters."));
         }
 
         if email.is_empty() {
-            errors.email =
-                Some("Please enter your email address. It will not be published.".into());
+            errors.email = Some("Please enter your email address. It will not be published.".into());
         } else if email.chars().count() > MAX_EMAIL {
             errors.email = Some(format!(
                 "Your email address is too long: at most {MAX_EMAIL} characters."
             ));
         } else if !is_valid_email(email) {
-            errors.email =
-                Some("Please enter a valid email address, like name@example.com.".into());
+            errors.email = Some("Please enter a valid email address, like name@example.com.".into());
         }
 
         let url = match normalise_url(url) {
@@ -185,10 +178,7 @@ pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
             "Your website address is too long: at most {MAX_URL} characters."
         ));
     }
-    let invalid = || {
-        "Please enter a website address starting with http:// or https://, or leave it empty."
-            .to_string()
-    };
+    let invalid = || "Please enter a website address starting with http:// or https://, or leave it empty.".to_string();
     if url
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
@@ -202,12 +192,7 @@ pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
         (url.to_owned(), rest)
     } else if url.contains("://") || url.contains(':') && !url.contains('.') {
         return Err(invalid());
-    } else if url
-        .split(['/', '?', '#'])
-        .next()
-        .is_some_and(|h| h.contains('.'))
-        && !url.contains(':')
-    {
+    } else if url.split(['/', '?', '#']).next().is_some_and(|h| h.contains('.')) && !url.contains(':') {
         (format!("https://{url}"), lower.as_str())
     } else {
         return Err(invalid());
@@ -219,11 +204,7 @@ pub fn normalise_url(url: &str) -> Result<Option<String>, String> {
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii());
-    if host_ok {
-        Ok(Some(full))
-    } else {
-        Err(invalid())
-    }
+    if host_ok { Ok(Some(full)) } else { Err(invalid()) }
 }
 
 #[cfg(test)]
@@ -243,9 +224,7 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_valid() {
-        let v = draft(" Hi ", " Ann ", "ann@Example.COM", "")
-            .validate()
-            .unwrap();
+        let v = draft(" Hi ", " Ann ", "ann@Example.COM", "").validate().unwrap();
         assert_eq!(v.body, "Hi");
         assert_eq!(v.name, "Ann");
         assert_eq!(v.email, "ann@example.com");
@@ -262,11 +241,7 @@ mod tests {
 
     #[test]
     fn emails_are_checked() {
-        for ok in [
-            "a@b.co",
-            "first.last+tag@sub.example.org",
-            "x_y@ex-ample.com",
-        ] {
+        for ok in ["a@b.co", "first.last+tag@sub.example.org", "x_y@ex-ample.com"] {
             assert!(is_valid_email(ok), "{ok}");
         }
         for bad in [
@@ -287,14 +262,8 @@ mod tests {
     #[test]
     fn websites_must_be_http() {
         let url = |u: &str| draft("x", "y", "a@b.co", u).validate().map(|v| v.url);
-        assert_eq!(
-            url("https://ann.example/"),
-            Ok(Some("https://ann.example/".into()))
-        );
-        assert_eq!(
-            url("HTTP://ann.example"),
-            Ok(Some("HTTP://ann.example".into()))
-        );
+        assert_eq!(url("https://ann.example/"), Ok(Some("https://ann.example/".into())));
+        assert_eq!(url("HTTP://ann.example"), Ok(Some("HTTP://ann.example".into())));
         assert_eq!(url("ann.example"), Ok(Some("https://ann.example".into())));
         for bad in [
             "javascript:alert(1)",
@@ -310,12 +279,7 @@ mod tests {
 
     #[test]
     fn wordpress_limits_apply_in_characters() {
-        let ok = draft(
-            &"é".repeat(MAX_COMMENT),
-            &"n".repeat(MAX_NAME),
-            "a@b.co",
-            "",
-        );
+        let ok = draft(&"é".repeat(MAX_COMMENT), &"n".repeat(MAX_NAME), "a@b.co", "");
         assert!(ok.validate().is_ok());
         let long = draft(
             &"x".repeat(MAX_COMMENT + 1),

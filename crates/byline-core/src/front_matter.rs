@@ -69,10 +69,7 @@ pub enum FrontMatterError {
 /// Splits and reads a file. A file without front matter is all body.
 pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
         return Ok(ArticleFile {
             body: text.to_owned(),
             ..Default::default()
@@ -106,16 +103,7 @@ pub fn parse(text: &str) -> Result<ArticleFile, FrontMatterError> {
             "slug" => file.slug = Some(text()?),
             "status" => file.status = Some(text()?),
             // Hugo's spelling.
-            "draft" => {
-                file.status = Some(
-                    if text()? == "true" {
-                        "draft"
-                    } else {
-                        "published"
-                    }
-                    .to_owned(),
-                )
-            }
+            "draft" => file.status = Some(if text()? == "true" { "draft" } else { "published" }.to_owned()),
             "excerpt" | "description" | "summary" => file.excerpt = Some(text()?),
             "comments" => file.comments = Some(text()?),
             "categories" | "category" => file.categories = list(&key, &v)?,

@@ -14,20 +14,13 @@ pub fn avatar_key(secret: &[u8], email: &str) -> String {
     mac.update(b"avatar:");
     mac.update(email.trim().to_lowercase().as_bytes());
     let digest = mac.finalize().into_bytes();
-    digest[..KEY_LEN / 2]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest[..KEY_LEN / 2].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A 5×5 mirrored identicon as SVG, drawn from the key's bits, or `None`
 /// when the key is not [`KEY_LEN`] lowercase hex characters.
 pub fn identicon_svg(key: &str) -> Option<String> {
-    if key.len() != KEY_LEN
-        || !key
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if key.len() != KEY_LEN || !key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return None;
     }
     let bytes: Vec<u8> = (0..KEY_LEN / 2)
@@ -43,9 +36,7 @@ pub fn identicon_svg(key: &str) -> Option<String> {
             let bit = row * 3 + col;
             let on = bytes[2 + (bit / 8) as usize] >> (bit % 8) & 1 == 1;
             if on {
-                svg.push_str(&format!(
-                    "<rect x=\"{col}\" y=\"{row}\" width=\"1\" height=\"1\"/>"
-                ));
+                svg.push_str(&format!("<rect x=\"{col}\" y=\"{row}\" width=\"1\" height=\"1\"/>"));
                 if col < 2 {
                     svg.push_str(&format!(
                         "<rect x=\"{}\" y=\"{row}\" width=\"1\" height=\"1\"/>",

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod markdown;
 pub mod moderation;
 pub mod permalink;
+pub mod search;
 pub mod settings;
 pub mod slug;
 pub mod submission;

@@ -30,12 +30,8 @@ pub fn render_comment(markdown: &str) -> SanitizedHtml {
     let options = Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
-        Event::Start(Tag::HtmlBlock) | Event::Start(Tag::Heading { .. }) => {
-            Some(Event::Start(Tag::Paragraph))
-        }
-        Event::End(TagEnd::HtmlBlock) | Event::End(TagEnd::Heading(_)) => {
-            Some(Event::End(TagEnd::Paragraph))
-        }
+        Event::Start(Tag::HtmlBlock) | Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::HtmlBlock) | Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
         Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
         Event::Rule => None,
         other => Some(other),
@@ -48,27 +44,29 @@ pub fn render_comment(markdown: &str) -> SanitizedHtml {
 /// Plain text of the first `words` words of a Markdown body, for excerpts
 /// and page descriptions; "…" marks a cut.
 pub fn plain_excerpt(markdown: &str, words: usize) -> String {
-    let mut text = String::new();
-    for event in Parser::new_ext(
-        markdown,
-        Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_FOOTNOTES,
-    ) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_),
-            ) => text.push(' '),
-            Event::Start(Tag::FootnoteDefinition(_)) => break,
-            _ => {}
-        }
-    }
+    let text = plain_text(markdown);
     let all: Vec<&str> = text.split_whitespace().collect();
     if all.len() > words {
         format!("{}…", all[..words].join(" "))
     } else {
         all.join(" ")
     }
+}
+
+/// The readable text of a Markdown body (for the search index and
+/// excerpts), without markup or footnote definitions.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => text.push(' '),
+            Event::Start(Tag::FootnoteDefinition(_)) => break,
+            _ => {}
+        }
+    }
+    text
 }
 
 fn is_attribution(text: &str) -> bool {
@@ -128,9 +126,7 @@ fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Eve
     if !matches!(inner.last(), Some(Event::End(TagEnd::Paragraph))) {
         return None;
     }
-    let para_start = inner
-        .iter()
-        .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let para_start = inner.iter().rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
     let para = &inner[para_start + 1..inner.len() - 1];
     // The attribution starts the paragraph, or follows its last line break.
     let cut = para
@@ -151,9 +147,7 @@ fn split_attribution<'a>(inner: &[Event<'a>]) -> Option<(Vec<Event<'a>>, Vec<Eve
     while let Some(Event::Text(t)) = attribution.first_mut() {
         let mut stripped = t.trim_start();
         if strip_dash {
-            stripped = stripped
-                .trim_start_matches(['—', '–', '―', '-'])
-                .trim_start();
+            stripped = stripped.trim_start_matches(['—', '–', '―', '-']).trim_start();
             strip_dash = false;
         }
         if stripped.is_empty() {
@@ -263,24 +257,18 @@ mod tests {
 
     #[test]
     fn quotes_with_a_dash_line_get_an_attribution() {
-        let html =
-            render_article("> We shall fight on the beaches.\n>\n> — Winston Churchill, 1940");
+        let html = render_article("> We shall fight on the beaches.\n>\n> — Winston Churchill, 1940");
         let html = html.as_str();
         assert!(html.contains("<figure class=\"quotation\">"), "{html}");
         assert!(
             html.contains("<figcaption>— Winston Churchill, 1940</figcaption>"),
             "{html}"
         );
-        assert!(
-            html.contains("<p>We shall fight on the beaches.</p>"),
-            "{html}"
-        );
+        assert!(html.contains("<p>We shall fight on the beaches.</p>"), "{html}");
 
         let same_para = render_article("> Facts are sacred.\n> -- C. P. Scott");
         assert!(
-            same_para
-                .as_str()
-                .contains("<figcaption>— C. P. Scott</figcaption>"),
+            same_para.as_str().contains("<figcaption>— C. P. Scott</figcaption>"),
             "{}",
             same_para.as_str()
         );
@@ -296,9 +284,8 @@ mod tests {
 
     #[test]
     fn article_html_is_sanitised() {
-        let html = render_article(
-            "<script>alert(1)</script><p onclick=\"x()\">hi</p><a href=\"javascript:alert(1)\">x</a>",
-        );
+        let html =
+            render_article("<script>alert(1)</script><p onclick=\"x()\">hi</p><a href=\"javascript:alert(1)\">x</a>");
         let html = html.as_str();
         assert!(
             !html.contains("<script") && !html.contains("onclick") && !html.contains("javascript:"),
@@ -308,14 +295,9 @@ mod tests {
 
     #[test]
     fn comments_show_raw_html_as_text() {
-        let html = render_comment(
-            "<script>alert(1)</script>\n\nHello <b>there</b> <img src=x onerror=alert(1)>",
-        );
+        let html = render_comment("<script>alert(1)</script>\n\nHello <b>there</b> <img src=x onerror=alert(1)>");
         let html = html.as_str();
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{html}"
-        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
         assert!(html.contains("&lt;b&gt;there&lt;/b&gt;"), "{html}");
         assert!(
             !html.contains("<img") && !html.contains("<b>") && !html.contains("<script"),
@@ -325,8 +307,7 @@ mod tests {
 
     #[test]
     fn comment_links_are_nofollow_ugc() {
-        let html =
-            render_comment("See [my post](https://example.com/x) and [bad](javascript:alert(1)).");
+        let html = render_comment("See [my post](https://example.com/x) and [bad](javascript:alert(1)).");
         let html = html.as_str();
         assert!(html.contains("href=\"https://example.com/x\""), "{html}");
         assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");

@@ -59,6 +59,64 @@ pub enum Route {
         /// 1-based list page.
         page: u32,
     },
+    /// `…/feed/`, `…/feed/atom/`, `…/feed/json/`.
+    Feed {
+        /// What the feed follows.
+        source: FeedSource,
+        /// Its format.
+        format: FeedFormat,
+    },
+}
+
+/// A feed's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    /// RSS 2.0 (`feed/`, also `feed/rss2/`).
+    Rss,
+    /// Atom 1.0 (`feed/atom/`).
+    Atom,
+    /// JSON Feed 1.1 (`feed/json/`).
+    Json,
+}
+
+impl FeedFormat {
+    /// The path segment after `feed/` (empty for RSS).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Self::Rss => "",
+            Self::Atom => "atom/",
+            Self::Json => "json/",
+        }
+    }
+}
+
+/// What a feed follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSource {
+    /// Every article (`/feed/`).
+    Site,
+    /// Every approved comment (`/comments/feed/`).
+    Comments,
+    /// One author's articles.
+    Author(String),
+    /// One category's articles.
+    Category(String),
+    /// One tag's articles.
+    Tag(String),
+    /// One article's comments (`/YYYY/MM/DD/slug/feed/`).
+    ArticleComments {
+        /// Date in the URL.
+        date: NaiveDate,
+        /// Article slug.
+        slug: String,
+    },
+    /// A page's comments, or an old `/slug/feed/` address (`/slug/feed/`).
+    SlugComments(String),
+}
+
+/// The path of a feed under `base` (`/`, `/author/x/`, an article's path…).
+pub fn feed_path(base: &str, format: FeedFormat) -> String {
+    format!("{base}feed/{}", format.suffix())
 }
 
 /// Parses a path that ends in `/`. Paths without the slash return `None`;
@@ -70,11 +128,11 @@ pub fn parse(path: &str) -> Option<Route> {
     }
     let inner = inner.strip_suffix('/')?;
     let mut segs: Vec<&str> = inner.split('/').collect();
-    if segs
-        .iter()
-        .any(|s| s.is_empty() || !s.bytes().all(is_segment_byte))
-    {
+    if segs.iter().any(|s| s.is_empty() || !s.bytes().all(is_segment_byte)) {
         return None;
+    }
+    if let Some(format) = take_feed(&mut segs) {
+        return feed_route(&segs, format);
     }
     let page = take_page(&mut segs)?;
     match segs.as_slice() {
@@ -121,22 +179,47 @@ pub fn parse(path: &str) -> Option<Route> {
             comment_page: 1,
         }),
         [y, m, d, slug, cp] if is_year(y) && page == 1 => {
-            let n: u32 = cp
-                .strip_prefix("comment-page-")?
-                .parse()
-                .ok()
-                .filter(|n| *n >= 1)?;
+            let n: u32 = cp.strip_prefix("comment-page-")?.parse().ok().filter(|n| *n >= 1)?;
             Some(Route::Article {
                 date: date(y, m, d)?,
                 slug: (*slug).into(),
                 comment_page: n,
             })
         }
-        [slug] if page == 1 && *slug != "page" => Some(Route::Page {
-            slug: (*slug).into(),
-        }),
+        [slug] if page == 1 && *slug != "page" => Some(Route::Page { slug: (*slug).into() }),
         _ => None,
     }
+}
+
+/// Removes a trailing `feed`, `feed/rss2`, `feed/atom` or `feed/json`.
+fn take_feed(segs: &mut Vec<&str>) -> Option<FeedFormat> {
+    let n = segs.len();
+    let (format, cut) = match segs.as_slice() {
+        [.., "feed"] => (FeedFormat::Rss, 1),
+        [.., "feed", "rss2" | "rss"] => (FeedFormat::Rss, 2),
+        [.., "feed", "atom"] => (FeedFormat::Atom, 2),
+        [.., "feed", "json"] => (FeedFormat::Json, 2),
+        _ => return None,
+    };
+    segs.truncate(n - cut);
+    Some(format)
+}
+
+fn feed_route(segs: &[&str], format: FeedFormat) -> Option<Route> {
+    let source = match segs {
+        [] => FeedSource::Site,
+        ["comments"] => FeedSource::Comments,
+        ["author", nicename] => FeedSource::Author((*nicename).into()),
+        ["category", .., slug] => FeedSource::Category((*slug).into()),
+        ["tag", slug] => FeedSource::Tag((*slug).into()),
+        [y, m, d, slug] if is_year(y) => FeedSource::ArticleComments {
+            date: date(y, m, d)?,
+            slug: (*slug).into(),
+        },
+        [slug] => FeedSource::SlugComments((*slug).into()),
+        _ => return None,
+    };
+    Some(Route::Feed { source, format })
 }
 
 fn is_segment_byte(b: u8) -> bool {
@@ -166,11 +249,7 @@ fn two_digits(s: &str, min: u32, max: u32) -> Option<u32> {
 }
 
 fn date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(
-        y.parse().ok()?,
-        two_digits(m, 1, 12)?,
-        two_digits(d, 1, 31)?,
-    )
+    NaiveDate::from_ymd_opt(y.parse().ok()?, two_digits(m, 1, 12)?, two_digits(d, 1, 31)?)
 }
 
 /// `/YYYY/MM/DD/slug/`, dated in the site's zone as WordPress does.
@@ -180,12 +259,7 @@ pub fn post_path(published_at: DateTime<Utc>, tz: Tz, slug: &str) -> String {
 
 /// `/YYYY/MM/DD/slug/` for a date already in the site's zone.
 pub fn post_path_for_date(date: NaiveDate, slug: &str) -> String {
-    format!(
-        "/{:04}/{:02}/{:02}/{slug}/",
-        date.year(),
-        date.month(),
-        date.day()
-    )
+    format!("/{:04}/{:02}/{:02}/{slug}/", date.year(), date.month(), date.day())
 }
 
 /// `/slug/` for a page.
@@ -320,12 +394,7 @@ mod tests {
                     page: 4,
                 },
             ),
-            (
-                "/about/",
-                Page {
-                    slug: "about".into(),
-                },
-            ),
+            ("/about/", Page { slug: "about".into() }),
         ];
         for (path, route) in cases {
             assert_eq!(parse(path), Some(route), "{path}");
@@ -352,16 +421,11 @@ mod tests {
 
     #[test]
     fn built_paths_parse_back() {
-        let at = DateTime::parse_from_rfc3339("2024-01-26T23:30:00Z")
-            .unwrap()
-            .to_utc();
+        let at = DateTime::parse_from_rfc3339("2024-01-26T23:30:00Z").unwrap().to_utc();
         assert_eq!(post_path(at, Tz::UTC, "x"), "/2024/01/26/x/");
         // Already the 27th in Sydney: the URL follows the site's zone.
         assert_eq!(post_path(at, Tz::Australia__Sydney, "x"), "/2024/01/27/x/");
-        assert_eq!(
-            comment_page_path("/2024/01/26/x/", 2),
-            "/2024/01/26/x/comment-page-2/"
-        );
+        assert_eq!(comment_page_path("/2024/01/26/x/", 2), "/2024/01/26/x/comment-page-2/");
         assert_eq!(list_page_path("/tag/a/", 1), "/tag/a/");
         assert_eq!(list_page_path("/tag/a/", 2), "/tag/a/page/2/");
         assert_eq!(date_path(2024, Some(1), None), "/2024/01/");

@@ -24,6 +24,15 @@ pub enum SettingKey {
     CommentsPerPage,
     /// Minimum seconds between two comments from one address; 0 disables.
     CommentFloodSeconds,
+    /// The site's public address, for absolute links in feeds, sitemaps and
+    /// share cards; empty means "the address the request came to".
+    SiteUrl,
+    /// Items in each feed.
+    FeedItems,
+    /// Whole articles in feeds, or only excerpts.
+    FeedFullText,
+    /// Ask search engines not to index the site.
+    DiscourageSearch,
 }
 
 /// Why a setting could not be changed. The message lists what is valid.
@@ -49,7 +58,7 @@ pub enum SettingError {
 
 impl SettingKey {
     /// Every key, in listing order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 12] = [
         Self::Title,
         Self::Tagline,
         Self::Timezone,
@@ -58,6 +67,10 @@ impl SettingKey {
         Self::ThreadCommentsDepth,
         Self::CommentsPerPage,
         Self::CommentFloodSeconds,
+        Self::SiteUrl,
+        Self::FeedItems,
+        Self::FeedFullText,
+        Self::DiscourageSearch,
     ];
 
     /// The key as typed on the command line and stored.
@@ -71,6 +84,10 @@ impl SettingKey {
             Self::ThreadCommentsDepth => "thread_comments_depth",
             Self::CommentsPerPage => "comments_per_page",
             Self::CommentFloodSeconds => "comment_flood_seconds",
+            Self::SiteUrl => "site_url",
+            Self::FeedItems => "feed_items",
+            Self::FeedFullText => "feed_full_text",
+            Self::DiscourageSearch => "discourage_search",
         }
     }
 
@@ -79,9 +96,7 @@ impl SettingKey {
         Self::ALL
             .into_iter()
             .find(|k| k.name() == name)
-            .ok_or_else(|| SettingError::UnknownKey {
-                key: name.to_owned(),
-            })
+            .ok_or_else(|| SettingError::UnknownKey { key: name.to_owned() })
     }
 
     /// Value used until the operator sets one.
@@ -95,6 +110,10 @@ impl SettingKey {
             Self::ThreadCommentsDepth => "5",
             Self::CommentsPerPage => "50",
             Self::CommentFloodSeconds => "15",
+            Self::SiteUrl => "",
+            Self::FeedItems => "10",
+            Self::FeedFullText => "true",
+            Self::DiscourageSearch => "false",
         }
     }
 
@@ -103,14 +122,15 @@ impl SettingKey {
         match self {
             Self::Title => "any text up to 200 characters".into(),
             Self::Tagline => "any text up to 300 characters".into(),
-            Self::Timezone => {
-                "an IANA time zone such as UTC, Europe/London or America/New_York".into()
-            }
+            Self::Timezone => "an IANA time zone such as UTC, Europe/London or America/New_York".into(),
             Self::PostsPerPage => "a whole number from 1 to 100".into(),
             Self::CommentModeration => format!("one of {}", ModerationMode::NAMES.join(", ")),
             Self::ThreadCommentsDepth => "a whole number from 1 (no replies) to 10".into(),
             Self::CommentsPerPage => "a whole number from 1 to 1000".into(),
             Self::CommentFloodSeconds => "a whole number of seconds from 0 (off) to 3600".into(),
+            Self::SiteUrl => "an http(s) address such as https://example.com, or empty to use the request's".into(),
+            Self::FeedItems => "a whole number from 1 to 100".into(),
+            Self::FeedFullText | Self::DiscourageSearch => "true or false".into(),
         }
     }
 
@@ -152,6 +172,20 @@ impl SettingKey {
             Self::ThreadCommentsDepth => number(1, 10),
             Self::CommentsPerPage => number(1, 1000),
             Self::CommentFloodSeconds => number(0, 3600),
+            Self::SiteUrl => {
+                let v = value.trim().trim_end_matches('/');
+                let ok = v.is_empty()
+                    || ((v.starts_with("https://") || v.starts_with("http://"))
+                        && v.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
+                        && !v.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>'));
+                if ok { Ok(v.to_owned()) } else { Err(invalid()) }
+            }
+            Self::FeedItems => number(1, 100),
+            Self::FeedFullText | Self::DiscourageSearch => match value.trim() {
+                "true" | "yes" | "on" | "1" => Ok("true".into()),
+                "false" | "no" | "off" | "0" => Ok("false".into()),
+                _ => Err(invalid()),
+            },
         }
     }
 }
@@ -175,6 +209,14 @@ pub struct Settings {
     pub comments_per_page: u32,
     /// Flood interval in seconds; 0 disables the check.
     pub comment_flood_seconds: u32,
+    /// Public address without a trailing slash; empty: use the request's.
+    pub site_url: String,
+    /// Items per feed.
+    pub feed_items: u32,
+    /// Whole articles in feeds.
+    pub feed_full_text: bool,
+    /// Ask search engines not to index.
+    pub discourage_search: bool,
 }
 
 impl Default for Settings {
@@ -187,31 +229,17 @@ impl Settings {
     /// Builds settings from stored pairs. A stored value that no longer
     /// validates (or an unknown key) falls back to the default rather than
     /// taking the site down.
-    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        let mut values: Vec<String> = SettingKey::ALL
-            .iter()
-            .map(|k| k.default_value().to_owned())
-            .collect();
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut values: Vec<String> = SettingKey::ALL.iter().map(|k| k.default_value().to_owned()).collect();
         for (k, v) in pairs {
             if let Ok(key) = SettingKey::parse(k.as_ref())
                 && let Ok(v) = key.validate(v.as_ref())
             {
-                let idx = SettingKey::ALL
-                    .iter()
-                    .position(|x| *x == key)
-                    .unwrap_or_default();
+                let idx = SettingKey::ALL.iter().position(|x| *x == key).unwrap_or_default();
                 values[idx] = v;
             }
         }
-        let get = |k: SettingKey| {
-            values[SettingKey::ALL
-                .iter()
-                .position(|x| *x == k)
-                .unwrap_or_default()]
-            .as_str()
-        };
+        let get = |k: SettingKey| values[SettingKey::ALL.iter().position(|x| *x == k).unwrap_or_default()].as_str();
         let num = |k: SettingKey| {
             get(k)
                 .parse()
@@ -222,11 +250,14 @@ impl Settings {
             tagline: get(SettingKey::Tagline).to_owned(),
             timezone: get(SettingKey::Timezone).parse().unwrap_or(Tz::UTC),
             posts_per_page: num(SettingKey::PostsPerPage),
-            comment_moderation: ModerationMode::parse(get(SettingKey::CommentModeration))
-                .unwrap_or_default(),
+            comment_moderation: ModerationMode::parse(get(SettingKey::CommentModeration)).unwrap_or_default(),
             thread_comments_depth: num(SettingKey::ThreadCommentsDepth),
             comments_per_page: num(SettingKey::CommentsPerPage),
             comment_flood_seconds: num(SettingKey::CommentFloodSeconds),
+            site_url: get(SettingKey::SiteUrl).to_owned(),
+            feed_items: num(SettingKey::FeedItems),
+            feed_full_text: get(SettingKey::FeedFullText) == "true",
+            discourage_search: get(SettingKey::DiscourageSearch) == "true",
         }
     }
 
@@ -241,6 +272,10 @@ impl Settings {
             SettingKey::ThreadCommentsDepth => self.thread_comments_depth.to_string(),
             SettingKey::CommentsPerPage => self.comments_per_page.to_string(),
             SettingKey::CommentFloodSeconds => self.comment_flood_seconds.to_string(),
+            SettingKey::SiteUrl => self.site_url.clone(),
+            SettingKey::FeedItems => self.feed_items.to_string(),
+            SettingKey::FeedFullText => self.feed_full_text.to_string(),
+            SettingKey::DiscourageSearch => self.discourage_search.to_string(),
         }
     }
 }
@@ -261,11 +296,7 @@ mod tests {
 
     #[test]
     fn stored_pairs_override_defaults() {
-        let s = Settings::from_pairs([
-            ("timezone", "Europe/London"),
-            ("posts_per_page", "3"),
-            ("bogus", "x"),
-        ]);
+        let s = Settings::from_pairs([("timezone", "Europe/London"), ("posts_per_page", "3"), ("bogus", "x")]);
         assert_eq!(s.timezone, Tz::Europe__London);
         assert_eq!(s.posts_per_page, 3);
         assert_eq!(s.get(SettingKey::Timezone), "Europe/London");
@@ -274,10 +305,7 @@ mod tests {
     #[test]
     fn bad_keys_and_values_name_the_valid_ones() {
         let e = SettingKey::parse("colour").unwrap_err().to_string();
-        assert!(
-            e.contains("comment_flood_seconds") && e.contains("timezone"),
-            "{e}"
-        );
+        assert!(e.contains("comment_flood_seconds") && e.contains("timezone"), "{e}");
         let e = SettingKey::CommentModeration
             .validate("sometimes")
             .unwrap_err()
@@ -287,5 +315,11 @@ mod tests {
         assert!(SettingKey::CommentFloodSeconds.validate("0").is_ok());
         assert!(SettingKey::PostsPerPage.validate("0").is_err());
         assert!(SettingKey::ThreadCommentsDepth.validate("11").is_err());
+        assert_eq!(
+            SettingKey::SiteUrl.validate("https://news.example/").unwrap(),
+            "https://news.example"
+        );
+        assert!(SettingKey::SiteUrl.validate("news.example").is_err());
+        assert_eq!(SettingKey::FeedFullText.validate("no").unwrap(), "false");
     }
 }

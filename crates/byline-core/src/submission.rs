@@ -70,9 +70,7 @@ pub enum CommentRejection {
     #[error("Duplicate comment detected; it looks as though you've already said that!")]
     Duplicate,
     /// Too soon after the previous comment from this address.
-    #[error(
-        "You are posting comments too quickly. Please wait {wait_seconds} seconds and try again."
-    )]
+    #[error("You are posting comments too quickly. Please wait {wait_seconds} seconds and try again.")]
     TooFast {
         /// Seconds until a new comment is accepted.
         wait_seconds: u32,
@@ -95,10 +93,7 @@ pub fn decide(
             if parent.article_id != facts.article_id || parent.status != CommentStatus::Approved {
                 return Err(ReplyError::ParentUnavailable.into());
             }
-            (
-                Some(parent.root_id),
-                reply_depth(parent.depth, policy.max_depth)?,
-            )
+            (Some(parent.root_id), reply_depth(parent.depth, policy.max_depth)?)
         }
     };
     if facts.duplicate {
@@ -134,9 +129,7 @@ mod tests {
             duplicate: false,
             last_from_address: None,
             known_commenter: false,
-            now: DateTime::parse_from_rfc3339("2024-01-01T12:00:00Z")
-                .unwrap()
-                .to_utc(),
+            now: DateTime::parse_from_rfc3339("2024-01-01T12:00:00Z").unwrap().to_utc(),
         }
     }
 
@@ -149,10 +142,7 @@ mod tests {
     #[test]
     fn a_first_comment_is_held() {
         let p = decide(&facts(), &POLICY, None).unwrap();
-        assert_eq!(
-            (p.status, p.depth, p.parent_id),
-            (CommentStatus::Pending, 1, None)
-        );
+        assert_eq!((p.status, p.depth, p.parent_id), (CommentStatus::Pending, 1, None));
     }
 
     #[test]

@@ -30,11 +30,7 @@ pub fn nest<T>(
             None => roots.push(item),
         }
     }
-    fn build<T>(
-        item: T,
-        id: &impl Fn(&T) -> CommentId,
-        children: &mut HashMap<CommentId, Vec<T>>,
-    ) -> ThreadNode<T> {
+    fn build<T>(item: T, id: &impl Fn(&T) -> CommentId, children: &mut HashMap<CommentId, Vec<T>>) -> ThreadNode<T> {
         let replies = children
             .remove(&id(&item))
             .unwrap_or_default()
@@ -43,10 +39,7 @@ pub fn nest<T>(
             .collect();
         ThreadNode { item, replies }
     }
-    roots
-        .into_iter()
-        .map(|r| build(r, &id, &mut children))
-        .collect()
+    roots.into_iter().map(|r| build(r, &id, &mut children)).collect()
 }
 
 /// Why a reply cannot be attached where the form asked.
@@ -56,9 +49,7 @@ pub enum ReplyError {
     #[error("The comment you are replying to is not available on this article.")]
     ParentUnavailable,
     /// The parent is already at the deepest level the site allows.
-    #[error(
-        "Replies cannot nest deeper than {max} levels here; please reply to an earlier comment in this thread."
-    )]
+    #[error("Replies cannot nest deeper than {max} levels here; please reply to an earlier comment in this thread.")]
     TooDeep {
         /// The site's `thread_comments_depth`.
         max: u32,

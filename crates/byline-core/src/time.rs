@@ -10,9 +10,7 @@ pub fn human_date(at: DateTime<Utc>, tz: Tz) -> String {
 
 /// "January 26, 2024 at 10:05", for comments.
 pub fn human_datetime(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz)
-        .format("%B %-d, %Y at %H:%M")
-        .to_string()
+    at.with_timezone(&tz).format("%B %-d, %Y at %H:%M").to_string()
 }
 
 /// RFC 3339 with the site's offset, for `<time datetime>`.
@@ -75,9 +73,6 @@ mod tests {
     fn dates_read_naturally() {
         let at = parse_local("2024-01-26T23:30:00Z", Tz::UTC).unwrap();
         assert_eq!(human_date(at, Tz::UTC), "January 26, 2024");
-        assert_eq!(
-            human_datetime(at, Tz::Australia__Sydney),
-            "January 27, 2024 at 10:30"
-        );
+        assert_eq!(human_datetime(at, Tz::Australia__Sydney), "January 27, 2024 at 10:30");
     }
 }

@@ -27,10 +27,7 @@ pub fn asset(name: &str) -> Option<Asset> {
     ASSETS
         .iter()
         .find(|(n, _, _)| *n == name)
-        .map(|(_, bytes, content_type)| Asset {
-            bytes,
-            content_type,
-        })
+        .map(|(_, bytes, content_type)| Asset { bytes, content_type })
 }
 
 /// A short content hash for cache-busting URLs (`/static/style.css?v=…`).

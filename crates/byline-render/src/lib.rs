@@ -3,6 +3,7 @@
 //! may show, so a commenter's email cannot reach a template.
 
 mod assets;
+pub mod feeds;
 mod templates;
 pub mod view;
 

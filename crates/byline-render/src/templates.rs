@@ -1,21 +1,13 @@
 //! The template environment.
 
-use minijinja::{
-    AutoEscape, Environment, Output, State, UndefinedBehavior, Value, escape_formatter,
-};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value, escape_formatter};
 use serde::Serialize;
 
 use crate::assets::fingerprint;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../../themes/default/templates/base.html"),
-    ),
-    (
-        "list.html",
-        include_str!("../../../themes/default/templates/list.html"),
-    ),
+    ("base.html", include_str!("../../../themes/default/templates/base.html")),
+    ("list.html", include_str!("../../../themes/default/templates/list.html")),
     (
         "article.html",
         include_str!("../../../themes/default/templates/article.html"),

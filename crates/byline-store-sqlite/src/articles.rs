@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 
+use byline_core::markdown::plain_text;
 use byline_core::{Article, ArticleKind, ArticleStatus, NewArticle, Slug, Term, TermKind};
-use byline_store::{ArticleFilter, ArticleQuery, Page, StoreError, StoreResult};
+use byline_store::{ArticleFilter, ArticleQuery, ArticleStamp, Page, SearchHit, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::backend;
 use crate::rows::{ARTICLE_COLUMNS, ArticleRow, ArticleTermRow, TermRow};
-use crate::time::encode;
+use crate::time::{decode, decode_opt, encode};
 
 /// Binds the content columns shared by insert and update, in the order
 /// both statements list them: kind, author, title, slug, body, excerpt,
@@ -47,16 +48,29 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
+    index(&mut tx, id, a).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
 
-pub async fn update(
-    pool: &SqlitePool,
-    id: i64,
-    a: &NewArticle,
-    now: DateTime<Utc>,
-) -> StoreResult<Article> {
+/// Puts an article's title and plain text in the search index.
+async fn index(conn: &mut SqliteConnection, id: i64, a: &NewArticle) -> StoreResult<()> {
+    sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
+        .bind(id)
+        .bind(&a.title)
+        .bind(plain_text(&a.body))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
     let current = require(fetch_one(&mut tx, id).await?, id)?;
     let slug = free_slug(&mut tx, a, Some(id)).await?;
@@ -84,19 +98,19 @@ pub async fn update(
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
+    index(&mut tx, id, a).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
 
 pub async fn publish(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
-    let done = sqlx::query(
-        "UPDATE articles SET status = 'published', published_at = COALESCE(published_at, ?) WHERE id = ?",
-    )
-    .bind(encode(now))
-    .bind(id)
-    .execute(pool)
-    .await
-    .map_err(backend)?;
+    let done =
+        sqlx::query("UPDATE articles SET status = 'published', published_at = COALESCE(published_at, ?) WHERE id = ?")
+            .bind(encode(now))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map_err(backend)?;
     if done.rows_affected() == 0 {
         return Err(not_found(id));
     }
@@ -112,6 +126,11 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> StoreResult<(Article, u64)> {
         .await
         .map_err(backend)?
         .rows_affected();
+    sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     sqlx::query("DELETE FROM articles WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -136,11 +155,7 @@ async fn fetch_one(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<A
     Ok(with_terms(conn, row.into_iter().collect()).await?.pop())
 }
 
-pub async fn by_slug(
-    pool: &SqlitePool,
-    kind: ArticleKind,
-    slug: &str,
-) -> StoreResult<Option<Article>> {
+pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE kind = ? AND slug = ?");
     let row: Option<ArticleRow> = sqlx::query_as(&sql)
@@ -149,17 +164,14 @@ pub async fn by_slug(
         .fetch_optional(&mut *conn)
         .await
         .map_err(backend)?;
-    Ok(with_terms(&mut conn, row.into_iter().collect())
-        .await?
-        .pop())
+    Ok(with_terms(&mut conn, row.into_iter().collect()).await?.pop())
 }
 
 pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let filtered = |select: &str| {
         let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(select);
-        b.push(" FROM articles a WHERE a.kind = ")
-            .push_bind(q.kind.as_str());
+        b.push(" FROM articles a WHERE a.kind = ").push_bind(q.kind.as_str());
         if let Some(now) = q.public_at {
             b.push(" AND a.status = 'published' AND a.published_at <= ")
                 .push_bind(encode(now));
@@ -197,37 +209,137 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
         .push_bind(i64::from(q.per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
-    let rows: Vec<ArticleRow> = b
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend)?;
+    let rows: Vec<ArticleRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
     Ok(Page {
         items: with_terms(&mut conn, rows).await?,
         total: total as u64,
     })
 }
 
-pub async fn term_by_slug(
+pub async fn search(
     pool: &SqlitePool,
-    kind: TermKind,
-    slug: &str,
-) -> StoreResult<Option<Term>> {
-    let row: Option<TermRow> =
-        sqlx::query_as("SELECT id, kind, slug, name FROM terms WHERE kind = ? AND slug = ?")
-            .bind(kind.as_str())
-            .bind(slug)
-            .fetch_optional(pool)
-            .await
-            .map_err(backend)?;
+    terms: &[String],
+    now: DateTime<Utc>,
+    page: u32,
+    per_page: u32,
+) -> StoreResult<Page<SearchHit>> {
+    if terms.is_empty() {
+        return Ok(Page {
+            items: Vec::new(),
+            total: 0,
+        });
+    }
+    // Each term quoted: FTS5 sees words, never operators, whatever was typed.
+    let all = terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let in_title = format!("title : ({all})");
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let public = "a.status = 'published' AND a.published_at <= ?";
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ? AND {public}"
+    ))
+    .bind(&all)
+    .bind(encode(now))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    let columns: String = ARTICLE_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet \
+         FROM articles_fts f JOIN articles a ON a.id = f.rowid \
+         WHERE articles_fts MATCH ? AND {public} \
+         ORDER BY f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) DESC, bm25(articles_fts, 10.0, 1.0), a.id DESC \
+         LIMIT ? OFFSET ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(&all)
+        .bind(encode(now))
+        .bind(&in_title)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let mut snippets = Vec::with_capacity(rows.len());
+    let mut articles = Vec::with_capacity(rows.len());
+    for row in &rows {
+        snippets.push(row.try_get::<String, _>("snippet").map_err(backend)?);
+        articles.push(ArticleRow::from_row(row).map_err(backend)?);
+    }
+    let articles = with_terms(&mut conn, articles).await?;
+    let items = articles
+        .into_iter()
+        .zip(snippets)
+        .map(|(article, snippet)| SearchHit { article, snippet })
+        .collect();
+    Ok(Page {
+        items,
+        total: total as u64,
+    })
+}
+
+pub async fn stamps(
+    pool: &SqlitePool,
+    kind: ArticleKind,
+    now: DateTime<Utc>,
+    page: u32,
+    per_page: u32,
+) -> StoreResult<Page<ArticleStamp>> {
+    let public = "kind = ? AND status = 'published' AND published_at <= ?";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM articles WHERE {public}"))
+        .bind(kind.as_str())
+        .bind(encode(now))
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
+    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT id, slug, published_at, updated_at FROM articles WHERE {public} ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(kind.as_str())
+    .bind(encode(now))
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    let items = rows
+        .into_iter()
+        .map(|(id, slug, published, updated)| {
+            Ok(ArticleStamp {
+                id,
+                kind,
+                slug,
+                published_at: decode(&published)?,
+                updated_at: decode_opt(updated.as_deref())?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(backend)?;
+    Ok(Page {
+        items,
+        total: total as u64,
+    })
+}
+
+pub async fn term_by_slug(pool: &SqlitePool, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
+    let row: Option<TermRow> = sqlx::query_as("SELECT id, kind, slug, name FROM terms WHERE kind = ? AND slug = ?")
+        .bind(kind.as_str())
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
     row.map(Term::try_from).transpose().map_err(backend)
 }
 
 /// Converts rows and attaches their categories and tags in one query.
-async fn with_terms(
-    conn: &mut SqliteConnection,
-    rows: Vec<ArticleRow>,
-) -> StoreResult<Vec<Article>> {
+async fn with_terms(conn: &mut SqliteConnection, rows: Vec<ArticleRow>) -> StoreResult<Vec<Article>> {
     let mut articles: Vec<Article> = rows
         .into_iter()
         .map(ArticleRow::into_article)
@@ -244,16 +356,8 @@ async fn with_terms(
         ids.push_bind(a.id);
     }
     b.push(") ORDER BY t.name COLLATE NOCASE");
-    let terms: Vec<ArticleTermRow> = b
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let index: HashMap<i64, usize> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id, i))
-        .collect();
+    let terms: Vec<ArticleTermRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+    let index: HashMap<i64, usize> = articles.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     for row in terms {
         let article = &mut articles[index[&row.article_id]];
         let term = row.into_term().map_err(backend)?;
@@ -267,11 +371,7 @@ async fn with_terms(
 
 /// The slug to store: the requested one (a conflict if another article has
 /// it), or one derived from the title with a numeric suffix when taken.
-async fn free_slug(
-    conn: &mut SqliteConnection,
-    a: &NewArticle,
-    own_id: Option<i64>,
-) -> StoreResult<Slug> {
+async fn free_slug(conn: &mut SqliteConnection, a: &NewArticle, own_id: Option<i64>) -> StoreResult<Slug> {
     if let Some(slug) = &a.slug {
         return match slug_owner(conn, a.kind, slug, own_id).await? {
             Some(other) => Err(StoreError::Conflict(format!(
@@ -285,10 +385,7 @@ async fn free_slug(
         .map_err(|e| StoreError::Backend(e.to_string()))?;
     let mut candidate = base.clone();
     let mut n = 2;
-    while slug_owner(conn, a.kind, &candidate, own_id)
-        .await?
-        .is_some()
-    {
+    while slug_owner(conn, a.kind, &candidate, own_id).await?.is_some() {
         candidate = base.with_suffix(n);
         n += 1;
     }
@@ -302,30 +399,24 @@ async fn slug_owner(
     slug: &Slug,
     own_id: Option<i64>,
 ) -> StoreResult<Option<i64>> {
-    let other: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM articles WHERE kind = ? AND slug = ?")
-            .bind(kind.as_str())
-            .bind(slug.as_str())
-            .fetch_optional(conn)
-            .await
-            .map_err(backend)?;
+    let other: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE kind = ? AND slug = ?")
+        .bind(kind.as_str())
+        .bind(slug.as_str())
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)?;
     Ok(other.filter(|id| Some(*id) != own_id))
 }
 
-async fn set_terms(
-    conn: &mut SqliteConnection,
-    article_id: i64,
-    a: &NewArticle,
-) -> StoreResult<()> {
+async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle) -> StoreResult<()> {
     let named = a
         .categories
         .iter()
         .map(|n| (TermKind::Category, n))
         .chain(a.tags.iter().map(|n| (TermKind::Tag, n)));
     for (kind, name) in named {
-        let slug = Slug::from_title(name).map_err(|e| {
-            StoreError::Conflict(format!("cannot use {} {name:?}: {e}", kind.as_str()))
-        })?;
+        let slug = Slug::from_title(name)
+            .map_err(|e| StoreError::Conflict(format!("cannot use {} {name:?}: {e}", kind.as_str())))?;
         sqlx::query("INSERT INTO terms (kind, slug, name) VALUES (?, ?, ?) ON CONFLICT (kind, slug) DO NOTHING")
             .bind(kind.as_str())
             .bind(slug.as_str())

@@ -9,12 +9,7 @@ use crate::backend;
 use crate::rows::{AUTHOR_COLUMNS, AuthorRow};
 use crate::time::encode;
 
-pub async fn create(
-    pool: &SqlitePool,
-    login: &Login,
-    email: Option<&str>,
-    p: &AuthorProfile,
-) -> StoreResult<Author> {
+pub async fn create(pool: &SqlitePool, login: &Login, email: Option<&str>, p: &AuthorProfile) -> StoreResult<Author> {
     let nicename = login.nicename();
     let sql = format!(
         "INSERT INTO authors (login, nicename, email, display_name, tagline, bio, website, created_at) \
@@ -40,12 +35,7 @@ pub async fn create(
     row.try_into().map_err(backend)
 }
 
-pub async fn update(
-    pool: &SqlitePool,
-    id: i64,
-    email: Option<&str>,
-    p: &AuthorProfile,
-) -> StoreResult<Author> {
+pub async fn update(pool: &SqlitePool, id: i64, email: Option<&str>, p: &AuthorProfile) -> StoreResult<Author> {
     let sql = format!(
         "UPDATE authors SET email = ?, display_name = ?, tagline = ?, bio = ?, website = ? WHERE id = ? RETURNING {AUTHOR_COLUMNS}"
     );
@@ -65,11 +55,7 @@ pub async fn update(
 }
 
 /// `column` is one of this module's fixed names, never user input.
-pub async fn by_column(
-    pool: &SqlitePool,
-    column: &'static str,
-    value: &str,
-) -> StoreResult<Option<Author>> {
+pub async fn by_column(pool: &SqlitePool, column: &'static str, value: &str) -> StoreResult<Option<Author>> {
     let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors WHERE {column} = ?");
     let row: Option<AuthorRow> = sqlx::query_as(&sql)
         .bind(value)
@@ -80,12 +66,8 @@ pub async fn by_column(
 }
 
 pub async fn all(pool: &SqlitePool) -> StoreResult<Vec<Author>> {
-    let sql =
-        format!("SELECT {AUTHOR_COLUMNS} FROM authors ORDER BY display_name COLLATE NOCASE, id");
-    let rows: Vec<AuthorRow> = sqlx::query_as(&sql)
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
+    let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors ORDER BY display_name COLLATE NOCASE, id");
+    let rows: Vec<AuthorRow> = sqlx::query_as(&sql).fetch_all(pool).await.map_err(backend)?;
     rows.into_iter()
         .map(Author::try_from)
         .collect::<Result<_, _>>()

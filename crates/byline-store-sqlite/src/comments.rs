@@ -6,17 +6,14 @@ use std::collections::HashSet;
 use byline_core::submission::{CommentFacts, ParentFacts};
 use byline_core::{Comment, CommentId, CommentStatus};
 use byline_store::{CommentPage, Decide, NewComment, StoreError, StoreResult, SubmitError};
+use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::backend;
 use crate::rows::{COMMENT_COLUMNS, CommentRow};
 use crate::time::{decode_opt, encode};
 
-pub async fn submit(
-    pool: &SqlitePool,
-    c: &NewComment,
-    decide: Decide<'_>,
-) -> Result<Comment, SubmitError> {
+pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
     // IMMEDIATE takes the write lock first, so the facts cannot change
     // between the checks and the insert (no double post slips through).
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
@@ -58,13 +55,12 @@ async fn gather_facts(conn: &mut SqliteConnection, c: &NewComment) -> StoreResul
     let parent = match c.parent_id {
         None => None,
         Some(pid) => {
-            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-                "SELECT article_id, status, depth, root_id FROM comments WHERE id = ?",
-            )
-            .bind(pid.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(backend)?;
+            let row: Option<(i64, String, i64, i64)> =
+                sqlx::query_as("SELECT article_id, status, depth, root_id FROM comments WHERE id = ?")
+                    .bind(pid.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
             Some(row.and_then(|(article_id, status, depth, root_id)| {
                 Some(ParentFacts {
                     article_id,
@@ -89,12 +85,11 @@ async fn gather_facts(conn: &mut SqliteConnection, c: &NewComment) -> StoreResul
     .fetch_optional(&mut *conn)
     .await
     .map_err(backend)?;
-    let last: Option<String> =
-        sqlx::query_scalar("SELECT max(created_at) FROM comments WHERE author_ip = ?")
-            .bind(&c.author_ip)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(backend)?;
+    let last: Option<String> = sqlx::query_scalar("SELECT max(created_at) FROM comments WHERE author_ip = ?")
+        .bind(&c.author_ip)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM comments WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1",
     )
@@ -135,42 +130,30 @@ pub async fn page(
     also_visible: &[CommentId],
 ) -> StoreResult<CommentPage> {
     let mut conn = pool.acquire().await.map_err(backend)?;
-    let mut b: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT count(*) FROM comments WHERE article_id = ");
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM comments WHERE article_id = ");
     b.push_bind(article_id).push(" AND depth = 1 AND ");
     push_visible(&mut b, also_visible);
-    let threads: i64 = b
-        .build_query_scalar()
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let approved: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM comments WHERE article_id = ? AND status = 'approved'",
-    )
-    .bind(article_id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(backend)?;
+    let threads: i64 = b.build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
+    let approved: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM comments WHERE article_id = ? AND status = 'approved'")
+            .bind(article_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(backend)?;
 
-    let mut b: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT id FROM comments WHERE article_id = ");
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM comments WHERE article_id = ");
     b.push_bind(article_id).push(" AND depth = 1 AND ");
     push_visible(&mut b, also_visible);
     b.push(" ORDER BY created_at, id LIMIT ")
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
-    let roots: Vec<i64> = b
-        .build_query_scalar()
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend)?;
+    let roots: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await.map_err(backend)?;
 
     let mut comments = Vec::new();
     if !roots.is_empty() {
-        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id IN ("
-        ));
+        let mut b: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id IN ("));
         let mut ids = b.separated(", ");
         for id in &roots {
             ids.push_bind(*id);
@@ -178,11 +161,7 @@ pub async fn page(
         b.push(") AND ");
         push_visible(&mut b, also_visible);
         b.push(" ORDER BY created_at, id");
-        let rows: Vec<CommentRow> = b
-            .build_query_as()
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let rows: Vec<CommentRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
         comments = rows
             .into_iter()
             .map(Comment::try_from)
@@ -216,16 +195,12 @@ pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreRe
     Ok((before as u64 / u64::from(per_page.max(1))) as u32 + 1)
 }
 
-pub async fn approved_counts(
-    pool: &SqlitePool,
-    article_ids: &[i64],
-) -> StoreResult<Vec<(i64, u64)>> {
+pub async fn approved_counts(pool: &SqlitePool, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>> {
     if article_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT article_id, count(*) FROM comments WHERE status = 'approved' AND article_id IN (",
-    );
+    let mut b: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT article_id, count(*) FROM comments WHERE status = 'approved' AND article_id IN (");
     let mut ids = b.separated(", ");
     for id in article_ids {
         ids.push_bind(*id);
@@ -233,6 +208,34 @@ pub async fn approved_counts(
     b.push(") GROUP BY article_id");
     let rows: Vec<(i64, i64)> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
     Ok(rows.into_iter().map(|(a, n)| (a, n as u64)).collect())
+}
+
+pub async fn recent(
+    pool: &SqlitePool,
+    article_id: Option<i64>,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> StoreResult<Vec<Comment>> {
+    let columns: String = COMMENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("c.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {columns} FROM comments c JOIN articles a ON a.id = c.article_id \
+         WHERE c.status = 'approved' AND a.status = 'published' AND a.published_at <= "
+    ));
+    b.push_bind(encode(now));
+    if let Some(id) = article_id {
+        b.push(" AND c.article_id = ").push_bind(id);
+    }
+    b.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+        .push_bind(i64::from(limit));
+    let rows: Vec<CommentRow> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
+    rows.into_iter()
+        .map(Comment::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(backend)
 }
 
 pub async fn by_id(pool: &SqlitePool, id: CommentId) -> StoreResult<Option<Comment>> {
@@ -250,13 +253,8 @@ async fn fetch(conn: &mut SqliteConnection, id: CommentId) -> StoreResult<Option
     row.map(Comment::try_from).transpose().map_err(backend)
 }
 
-pub async fn list(
-    pool: &SqlitePool,
-    status: Option<CommentStatus>,
-    limit: u32,
-) -> StoreResult<Vec<Comment>> {
-    let mut b: QueryBuilder<Sqlite> =
-        QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments"));
+pub async fn list(pool: &SqlitePool, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>> {
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments"));
     if let Some(status) = status {
         b.push(" WHERE status = ").push_bind(status.as_str());
     }
@@ -269,11 +267,7 @@ pub async fn list(
         .map_err(backend)
 }
 
-pub async fn set_status(
-    pool: &SqlitePool,
-    id: CommentId,
-    status: CommentStatus,
-) -> StoreResult<Comment> {
+pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
     let sql = format!("UPDATE comments SET status = ? WHERE id = ? RETURNING {COMMENT_COLUMNS}");
     let row: Option<CommentRow> = sqlx::query_as(&sql)
         .bind(status.as_str())
@@ -281,9 +275,7 @@ pub async fn set_status(
         .fetch_optional(pool)
         .await
         .map_err(backend)?;
-    row.ok_or_else(|| not_found(id))?
-        .try_into()
-        .map_err(backend)
+    row.ok_or_else(|| not_found(id))?.try_into().map_err(backend)
 }
 
 pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
@@ -310,11 +302,7 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
         };
         below.insert(c.id);
         let (parent_id, root_id) = if parent == id {
-            let root = if gone.parent_id.is_none() {
-                c.id
-            } else {
-                gone.root_id
-            };
+            let root = if gone.parent_id.is_none() { c.id } else { gone.root_id };
             new_root.insert(c.id, root);
             (gone.parent_id, root)
         } else {

@@ -16,17 +16,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use byline_core::author::{Author, AuthorProfile, Login};
-use byline_core::{
-    Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind,
-};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use byline_store::{
-    ArticleQuery, CommentPage, Decide, NewComment, Page, Store, StoreError, StoreResult,
+    ArticleQuery, ArticleStamp, CommentPage, Decide, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
     SubmitError,
 };
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "byline.db";
@@ -41,12 +37,8 @@ impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and applies
     /// pending migrations.
     pub async fn open(data_dir: &Path) -> StoreResult<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Backend(format!(
-                "cannot create data directory {}: {e}",
-                data_dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Backend(format!("cannot create data directory {}: {e}", data_dir.display())))?;
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(backend)?
             .filename(data_dir.join(DATABASE_FILE))
@@ -100,20 +92,10 @@ impl Store for SqliteStore {
         site::set_flag(&self.pool, name).await
     }
 
-    async fn create_author(
-        &self,
-        login: &Login,
-        email: Option<&str>,
-        profile: &AuthorProfile,
-    ) -> StoreResult<Author> {
+    async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
         authors::create(&self.pool, login, email, profile).await
     }
-    async fn update_author(
-        &self,
-        id: i64,
-        email: Option<&str>,
-        profile: &AuthorProfile,
-    ) -> StoreResult<Author> {
+    async fn update_author(&self, id: i64, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
         authors::update(&self.pool, id, email, profile).await
     }
     async fn author(&self, id: i64) -> StoreResult<Option<Author>> {
@@ -129,19 +111,10 @@ impl Store for SqliteStore {
         authors::all(&self.pool).await
     }
 
-    async fn create_article(
-        &self,
-        article: &NewArticle,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article> {
+    async fn create_article(&self, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
         articles::create(&self.pool, article, now).await
     }
-    async fn update_article(
-        &self,
-        id: i64,
-        article: &NewArticle,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article> {
+    async fn update_article(&self, id: i64, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
         articles::update(&self.pool, id, article, now).await
     }
     async fn publish_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
@@ -159,15 +132,29 @@ impl Store for SqliteStore {
     async fn articles(&self, query: &ArticleQuery) -> StoreResult<Page<Article>> {
         articles::list(&self.pool, query).await
     }
+    async fn search(
+        &self,
+        terms: &[String],
+        now: DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<SearchHit>> {
+        articles::search(&self.pool, terms, now, page, per_page).await
+    }
+    async fn article_stamps(
+        &self,
+        kind: ArticleKind,
+        now: DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<ArticleStamp>> {
+        articles::stamps(&self.pool, kind, now, page, per_page).await
+    }
     async fn term_by_slug(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
         articles::term_by_slug(&self.pool, kind, slug).await
     }
 
-    async fn submit_comment(
-        &self,
-        comment: &NewComment,
-        decide: Decide<'_>,
-    ) -> Result<Comment, SubmitError> {
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
         comments::submit(&self.pool, comment, decide).await
     }
     async fn comment_page(
@@ -185,21 +172,21 @@ impl Store for SqliteStore {
     async fn approved_comment_counts(&self, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>> {
         comments::approved_counts(&self.pool, article_ids).await
     }
+    async fn recent_comments(
+        &self,
+        article_id: Option<i64>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Comment>> {
+        comments::recent(&self.pool, article_id, now, limit).await
+    }
     async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
         comments::by_id(&self.pool, id).await
     }
-    async fn comments(
-        &self,
-        status: Option<CommentStatus>,
-        limit: u32,
-    ) -> StoreResult<Vec<Comment>> {
+    async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>> {
         comments::list(&self.pool, status, limit).await
     }
-    async fn set_comment_status(
-        &self,
-        id: CommentId,
-        status: CommentStatus,
-    ) -> StoreResult<Comment> {
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
         comments::set_status(&self.pool, id, status).await
     }
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment> {

@@ -5,17 +5,15 @@
 use sqlx::{Connection, SqliteConnection};
 
 /// Every migration, in order; the position is the version it brings the schema to.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
+    ("0002_search", include_str!("../migrations/0002_search.sql")),
+];
 
 /// Brings the schema up to date.
 pub async fn run(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let current: i64 = sqlx::query_scalar("PRAGMA user_version")
-        .fetch_one(&mut *tx)
-        .await?;
+    let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
     let current = usize::try_from(current).unwrap_or(0);
     if current > MIGRATIONS.len() {
         return Err(sqlx::Error::Protocol(format!(

@@ -2,8 +2,7 @@
 
 use byline_core::author::{Author, AuthorProfile, Login};
 use byline_core::{
-    Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug,
-    Term, TermKind,
+    Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug, Term, TermKind,
 };
 use sqlx::FromRow;
 
@@ -28,8 +27,7 @@ pub struct AuthorRow {
 }
 
 /// Column list matching [`AuthorRow`].
-pub const AUTHOR_COLUMNS: &str =
-    "id, login, nicename, email, display_name, tagline, bio, website, created_at";
+pub const AUTHOR_COLUMNS: &str = "id, login, nicename, email, display_name, tagline, bio, website, created_at";
 
 impl TryFrom<AuthorRow> for Author {
     type Error = sqlx::Error;
@@ -68,7 +66,8 @@ pub struct ArticleRow {
 }
 
 /// Column list matching [`ArticleRow`].
-pub const ARTICLE_COLUMNS: &str = "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
+pub const ARTICLE_COLUMNS: &str =
+    "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
 
 impl ArticleRow {
     /// The article without its terms (the caller adds them).
@@ -81,8 +80,7 @@ impl ArticleRow {
             slug: Slug::parse(&self.slug).map_err(|_| corrupt("slug", &self.slug))?,
             body: self.body,
             excerpt: self.excerpt,
-            status: ArticleStatus::parse(&self.status)
-                .ok_or_else(|| corrupt("status", &self.status))?,
+            status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status", &self.status))?,
             comments: CommentsOpen::parse(&self.comment_status)
                 .ok_or_else(|| corrupt("comment status", &self.comment_status))?,
             published_at: decode_opt(self.published_at.as_deref())?,
@@ -175,8 +173,7 @@ impl TryFrom<CommentRow> for Comment {
             author_ip: r.author_ip,
             user_agent: r.user_agent,
             body: r.body,
-            status: CommentStatus::parse(&r.status)
-                .ok_or_else(|| corrupt("comment status", &r.status))?,
+            status: CommentStatus::parse(&r.status).ok_or_else(|| corrupt("comment status", &r.status))?,
             created_at: decode(&r.created_at)?,
         })
     }

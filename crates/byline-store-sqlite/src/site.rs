@@ -15,12 +15,14 @@ pub async fn settings(pool: &SqlitePool) -> StoreResult<Settings> {
 }
 
 pub async fn set_setting(pool: &SqlitePool, key: &str, value: &str) -> StoreResult<()> {
-    sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(key)
-        .bind(value)
-        .execute(pool)
-        .await
-        .map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
     Ok(())
 }
 

@@ -4,9 +4,7 @@
 use byline_core::author::{AuthorProfile, Login};
 use byline_core::moderation::ModerationMode;
 use byline_core::submission::{CommentPolicy, decide};
-use byline_core::{
-    ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind,
-};
+use byline_core::{ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{ArticleFilter, ArticleQuery, NewComment, Store, StoreError, SubmitError};
@@ -16,13 +14,12 @@ pub async fn run_all(store: &dyn Store) {
     settings_and_secret(store).await;
     let author = authors(store).await;
     let article = articles(store, author).await;
+    search_and_stamps(store, author).await;
     comments(store, article).await;
 }
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("valid test time")
-        .to_utc()
+    DateTime::parse_from_rfc3339(s).expect("valid test time").to_utc()
 }
 
 async fn settings_and_secret(store: &dyn Store) {
@@ -33,18 +30,10 @@ async fn settings_and_secret(store: &dyn Store) {
     );
     store.set_setting("posts_per_page", "3").await.unwrap();
     store.set_setting("posts_per_page", "4").await.unwrap();
-    assert_eq!(
-        store.settings().await.unwrap().posts_per_page,
-        4,
-        "the last value wins"
-    );
+    assert_eq!(store.settings().await.unwrap().posts_per_page, 4, "the last value wins");
     let secret = store.site_secret().await.unwrap();
     assert!(secret.len() >= 32);
-    assert_eq!(
-        secret,
-        store.site_secret().await.unwrap(),
-        "the secret is stable"
-    );
+    assert_eq!(secret, store.site_secret().await.unwrap(), "the secret is stable");
     assert!(!store.flag("sample").await.unwrap());
     store.set_flag("sample").await.unwrap();
     store.set_flag("sample").await.unwrap();
@@ -77,15 +66,9 @@ async fn authors(store: &dyn Store) -> i64 {
     };
     store.update_author(jane.id, None, &edited).await.unwrap();
     let found = store.author_by_nicename("jane-doe").await.unwrap().unwrap();
-    assert_eq!(
-        found.profile.tagline,
-        "journalist and political commentator"
-    );
+    assert_eq!(found.profile.tagline, "journalist and political commentator");
     assert_eq!(found.email, None);
-    assert_eq!(
-        store.author_by_login("Jane.Doe").await.unwrap().unwrap().id,
-        jane.id
-    );
+    assert_eq!(store.author_by_login("Jane.Doe").await.unwrap().unwrap().id, jane.id);
     assert!(store.author(9999).await.unwrap().is_none());
     assert_eq!(store.authors().await.unwrap().len(), 1);
     jane.id
@@ -114,42 +97,25 @@ fn new_article(author_id: i64, title: &str, published: Option<&str>) -> NewArtic
 async fn articles(store: &dyn Store, author: i64) -> i64 {
     let now = at("2024-06-01T12:00:00Z");
     let first = store
-        .create_article(
-            &new_article(author, "Same Title", Some("2024-01-02T10:00:00Z")),
-            now,
-        )
+        .create_article(&new_article(author, "Same Title", Some("2024-01-02T10:00:00Z")), now)
         .await
         .unwrap();
     assert_eq!(first.slug.as_str(), "same-title");
     assert_eq!(first.categories.len(), 1);
     assert_eq!(first.categories[0].slug.as_str(), "world-news");
     assert_eq!(
-        first
-            .tags
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
+        first.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         ["budget", "Elections"]
     );
     let second = store
-        .create_article(
-            &new_article(author, "Same Title", Some("2024-02-02T10:00:00Z")),
-            now,
-        )
+        .create_article(&new_article(author, "Same Title", Some("2024-02-02T10:00:00Z")), now)
         .await
         .unwrap();
-    assert_eq!(
-        second.slug.as_str(),
-        "same-title-2",
-        "derived slugs get a suffix"
-    );
+    assert_eq!(second.slug.as_str(), "same-title-2", "derived slugs get a suffix");
     let mut explicit = new_article(author, "Other", None);
     explicit.slug = Some(Slug::parse("same-title").unwrap());
     assert!(
-        matches!(
-            store.create_article(&explicit, now).await,
-            Err(StoreError::Conflict(_))
-        ),
+        matches!(store.create_article(&explicit, now).await, Err(StoreError::Conflict(_))),
         "explicit slugs are not renamed"
     );
 
@@ -159,10 +125,7 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
         .unwrap();
     assert_eq!(draft.published_at, None);
     let future = store
-        .create_article(
-            &new_article(author, "Scheduled", Some("2030-01-01T00:00:00Z")),
-            now,
-        )
+        .create_article(&new_article(author, "Scheduled", Some("2030-01-01T00:00:00Z")), now)
         .await
         .unwrap();
 
@@ -193,11 +156,7 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
         .await
         .unwrap();
     assert_eq!((paged.total, paged.items[0].id), (2, first.id));
-    let tag = store
-        .term_by_slug(TermKind::Tag, "elections")
-        .await
-        .unwrap()
-        .unwrap();
+    let tag = store.term_by_slug(TermKind::Tag, "elections").await.unwrap().unwrap();
     assert_eq!(
         store
             .articles(&public(ArticleFilter::Term(tag.id)))
@@ -218,10 +177,7 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
         from: at("2024-01-01T00:00:00Z"),
         to: at("2024-02-01T00:00:00Z"),
     };
-    assert_eq!(
-        store.articles(&public(january)).await.unwrap().items[0].id,
-        first.id
-    );
+    assert_eq!(store.articles(&public(january)).await.unwrap().items[0].id, first.id);
 
     // Publishing a draft dates it; editing a published article keeps the date.
     let published = store.publish_article(draft.id, now).await.unwrap();
@@ -258,13 +214,70 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
     first.id
 }
 
-fn comment(
-    article_id: i64,
-    name: &str,
-    body: &str,
-    parent: Option<CommentId>,
-    seconds: i64,
-) -> NewComment {
+async fn search_and_stamps(store: &dyn Store, author: i64) {
+    use byline_core::search::terms;
+    let now = at("2024-06-01T12:00:00Z");
+    let mut body_match = new_article(author, "Port news", Some("2024-03-01T10:00:00Z"));
+    body_match.body = "The **dredging** contracts were signed in secret.".into();
+    let body_match = store.create_article(&body_match, now).await.unwrap();
+    let mut title_match = new_article(author, "Inside the dredging contract", Some("2024-02-01T10:00:00Z"));
+    title_match.body = "A story about the harbour.".into();
+    let title_match = store.create_article(&title_match, now).await.unwrap();
+    let mut accents = new_article(author, "Café culture in Zürich", Some("2024-02-05T10:00:00Z"));
+    accents.body = "Coffee.".into();
+    let accents = store.create_article(&accents, now).await.unwrap();
+    let mut hidden = new_article(author, "Dredging draft", None);
+    hidden.body = "dredging".into();
+    store.create_article(&hidden, now).await.unwrap();
+
+    let found = store.search(&terms("DREDGING contract"), now, 1, 10).await.unwrap();
+    let ids: Vec<i64> = found.items.iter().map(|h| h.article.id).collect();
+    assert_eq!(
+        ids,
+        [title_match.id, body_match.id],
+        "title matches first, stemmed, drafts left out"
+    );
+    assert_eq!(found.total, 2);
+    let snippet = &found.items[1].snippet;
+    assert!(
+        snippet.contains("\u{2}dredging\u{3}"),
+        "matches are marked: {snippet:?}"
+    );
+    assert!(!snippet.contains("**"), "the index holds plain text: {snippet:?}");
+    let accented = store.search(&terms("cafe zurich"), now, 1, 10).await.unwrap();
+    assert_eq!(
+        accented.items.iter().map(|h| h.article.id).collect::<Vec<_>>(),
+        [accents.id]
+    );
+    assert_eq!(
+        store
+            .search(&terms("\"unbalanced (OR"), now, 1, 10)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(store.search(&[], now, 1, 10).await.unwrap().total, 0);
+
+    // Edits reach the index; deletions leave it.
+    let mut edit = new_article(author, "Port news", Some("2024-03-01T10:00:00Z"));
+    edit.body = "Now about ferries.".into();
+    store.update_article(body_match.id, &edit, now).await.unwrap();
+    assert_eq!(store.search(&terms("ferries"), now, 1, 10).await.unwrap().total, 1);
+    assert_eq!(store.search(&terms("dredging"), now, 1, 10).await.unwrap().total, 1);
+    store.delete_article(accents.id).await.unwrap();
+    assert_eq!(store.search(&terms("zurich"), now, 1, 10).await.unwrap().total, 0);
+
+    let stamps = store.article_stamps(ArticleKind::Post, now, 1, 2).await.unwrap();
+    assert_eq!(stamps.items.len(), 2);
+    assert!(stamps.total >= 4, "every public post: {}", stamps.total);
+    assert!(
+        stamps.items[0].published_at >= stamps.items[1].published_at,
+        "newest first"
+    );
+}
+
+fn comment(article_id: i64, name: &str, body: &str, parent: Option<CommentId>, seconds: i64) -> NewComment {
     NewComment {
         article_id,
         parent_id: parent,
@@ -365,10 +378,7 @@ async fn comments(store: &dyn Store, article: i64) {
         [first.id, reply.id, deep.id]
     );
     let page2 = store.comment_page(article, 2, 1, &[]).await.unwrap();
-    assert_eq!(
-        page2.comments.iter().map(|c| c.id).collect::<Vec<_>>(),
-        [again.id]
-    );
+    assert_eq!(page2.comments.iter().map(|c| c.id).collect::<Vec<_>>(), [again.id]);
     let own = store.comment_page(article, 3, 1, &[held.id]).await.unwrap();
     assert_eq!((own.threads, own.comments[0].id), (3, held.id));
     assert!(
@@ -387,50 +397,25 @@ async fn comments(store: &dyn Store, article: i64) {
     );
 
     // Moderation lists and status changes.
-    let pending = store
-        .comments(Some(CommentStatus::Pending), 50)
-        .await
-        .unwrap();
+    let pending = store.comments(Some(CommentStatus::Pending), 50).await.unwrap();
     assert_eq!(pending.iter().map(|c| c.id).collect::<Vec<_>>(), [held.id]);
-    store
-        .set_comment_status(held.id, CommentStatus::Spam)
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .comments(Some(CommentStatus::Spam), 50)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    store.set_comment_status(held.id, CommentStatus::Spam).await.unwrap();
+    assert_eq!(store.comments(Some(CommentStatus::Spam), 50).await.unwrap().len(), 1);
     assert!(matches!(
-        store
-            .set_comment_status(CommentId(99_999), CommentStatus::Trash)
-            .await,
+        store.set_comment_status(CommentId(99_999), CommentStatus::Trash).await,
         Err(StoreError::NotFound(_))
     ));
 
     // Deleting a top-level comment lifts its replies into a thread of their own.
     store.delete_comment(first.id).await.unwrap();
     let lifted = store.comment(reply.id).await.unwrap().unwrap();
-    assert_eq!(
-        (lifted.parent_id, lifted.root_id, lifted.depth),
-        (None, reply.id, 1)
-    );
+    assert_eq!((lifted.parent_id, lifted.root_id, lifted.depth), (None, reply.id, 1));
     let child = store.comment(deep.id).await.unwrap().unwrap();
     assert_eq!(
         (child.parent_id, child.root_id, child.depth),
         (Some(reply.id), reply.id, 2)
     );
-    assert_eq!(
-        store
-            .comment_page(article, 1, 10, &[])
-            .await
-            .unwrap()
-            .threads,
-        2
-    );
+    assert_eq!(store.comment_page(article, 1, 10, &[]).await.unwrap().threads, 2);
 
     let (_, gone) = store.delete_article(article).await.unwrap();
     assert_eq!(gone, 4, "an article takes its comments with it");

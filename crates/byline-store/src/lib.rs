@@ -8,12 +8,10 @@ mod query;
 use async_trait::async_trait;
 use byline_core::author::{Author, AuthorProfile, Login};
 use byline_core::submission::{CommentFacts, CommentRejection, Placement};
-use byline_core::{
-    Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind,
-};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use chrono::{DateTime, Utc};
 
-pub use query::{ArticleFilter, ArticleQuery, CommentPage, NewComment, Page};
+pub use query::{ArticleFilter, ArticleQuery, ArticleStamp, CommentPage, NewComment, Page, SearchHit};
 
 /// What can go wrong in a store, in terms a caller can act on.
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +43,7 @@ pub enum SubmitError {
 
 /// The rule a store applies inside its write transaction (normally
 /// [`byline_core::submission::decide`] with the site's policy).
-pub type Decide<'a> =
-    &'a (dyn Fn(&CommentFacts) -> Result<Placement, CommentRejection> + Send + Sync);
+pub type Decide<'a> = &'a (dyn Fn(&CommentFacts) -> Result<Placement, CommentRejection> + Send + Sync);
 
 /// Everything byline persists. Each write is committed before the call
 /// returns, so an acknowledged article or comment survives a crash.
@@ -69,19 +66,9 @@ pub trait Store: Send + Sync + 'static {
     // --- authors ---
 
     /// Adds an author; `Conflict` when the login or nicename is taken.
-    async fn create_author(
-        &self,
-        login: &Login,
-        email: Option<&str>,
-        profile: &AuthorProfile,
-    ) -> StoreResult<Author>;
+    async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author>;
     /// Replaces an author's public profile and private email.
-    async fn update_author(
-        &self,
-        id: i64,
-        email: Option<&str>,
-        profile: &AuthorProfile,
-    ) -> StoreResult<Author>;
+    async fn update_author(&self, id: i64, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author>;
     /// Looks an author up by id.
     async fn author(&self, id: i64) -> StoreResult<Option<Author>>;
     /// Looks an author up by login.
@@ -94,19 +81,10 @@ pub trait Store: Send + Sync + 'static {
     // --- articles ---
 
     /// Stores a new article; the slug is derived or made unique as needed.
-    async fn create_article(
-        &self,
-        article: &NewArticle,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
+    async fn create_article(&self, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
     /// Replaces an article's content. A published article keeps its
     /// publication date and records `now` as its update time.
-    async fn update_article(
-        &self,
-        id: i64,
-        article: &NewArticle,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
+    async fn update_article(&self, id: i64, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
     /// Makes a draft public, dated `now` unless it already has a date.
     async fn publish_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Article>;
     /// Deletes an article and its comments; returns what was deleted and
@@ -118,6 +96,23 @@ pub trait Store: Send + Sync + 'static {
     async fn article_by_slug(&self, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>>;
     /// A page of articles, newest first, with the total for pagination.
     async fn articles(&self, query: &ArticleQuery) -> StoreResult<Page<Article>>;
+    /// Published articles and pages matching every term (see
+    /// `byline_core::search::terms`), title matches first, then by relevance.
+    async fn search(
+        &self,
+        terms: &[String],
+        now: DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<SearchHit>>;
+    /// Public articles of a kind, newest first, without their bodies (sitemaps).
+    async fn article_stamps(
+        &self,
+        kind: ArticleKind,
+        now: DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<ArticleStamp>>;
     /// Looks a category or tag up by slug.
     async fn term_by_slug(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>>;
 
@@ -125,11 +120,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a comment if `decide` accepts the facts gathered about it,
     /// atomically with those facts.
-    async fn submit_comment(
-        &self,
-        comment: &NewComment,
-        decide: Decide<'_>,
-    ) -> Result<Comment, SubmitError>;
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError>;
     /// One page of an article's discussion: approved top-level threads in
     /// order, their approved replies, plus the comments in `also_visible`
     /// (the visitor's own held comments).
@@ -144,20 +135,20 @@ pub trait Store: Send + Sync + 'static {
     async fn comment_page_of(&self, id: CommentId, per_page: u32) -> StoreResult<u32>;
     /// Approved comments per article, for lists.
     async fn approved_comment_counts(&self, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>>;
+    /// The newest approved comments of one article or of the whole site
+    /// (articles that are public at `now` only), for comment feeds.
+    async fn recent_comments(
+        &self,
+        article_id: Option<i64>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Comment>>;
     /// Looks a comment up by id.
     async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
     /// Comments for moderation, newest first, optionally of one status.
-    async fn comments(
-        &self,
-        status: Option<CommentStatus>,
-        limit: u32,
-    ) -> StoreResult<Vec<Comment>>;
+    async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>>;
     /// Changes a comment's status.
-    async fn set_comment_status(
-        &self,
-        id: CommentId,
-        status: CommentStatus,
-    ) -> StoreResult<Comment>;
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment>;
     /// Deletes a comment for good; its replies move up to its parent, as in WordPress.
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment>;
 }

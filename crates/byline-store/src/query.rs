@@ -79,3 +79,28 @@ pub struct NewComment {
     /// Arrival time.
     pub created_at: DateTime<Utc>,
 }
+
+/// A search result: the article and a snippet of its text in which the
+/// matched words are wrapped in `byline_core::search::MARK_START`/`MARK_END`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// The matching article.
+    pub article: byline_core::Article,
+    /// Plain text around the matches, with markers.
+    pub snippet: String,
+}
+
+/// Just enough of an article to list it in a sitemap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleStamp {
+    /// Id.
+    pub id: i64,
+    /// Post or page.
+    pub kind: ArticleKind,
+    /// Slug.
+    pub slug: String,
+    /// Publication date.
+    pub published_at: DateTime<Utc>,
+    /// Last update.
+    pub updated_at: Option<DateTime<Utc>>,
+}

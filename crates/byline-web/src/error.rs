@@ -102,13 +102,8 @@ fn generic(status: StatusCode) -> ErrorInfo {
             "Method not allowed",
             "This address does not accept that kind of request.",
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "Too much data",
-            "What you sent is larger than this site accepts.",
-        ),
-        StatusCode::REQUEST_TIMEOUT => {
-            ("The request took too long", "Please try again in a moment.")
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("Too much data", "What you sent is larger than this site accepts."),
+        StatusCode::REQUEST_TIMEOUT => ("The request took too long", "Please try again in a moment."),
         s if s.is_client_error() => (
             "That request could not be handled",
             "Please check the address or the form and try again.",
@@ -126,11 +121,7 @@ fn generic(status: StatusCode) -> ErrorInfo {
 }
 
 /// Renders error responses as themed HTML pages, keeping their status.
-pub async fn themed_errors(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response

@@ -43,12 +43,7 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state from the site's secret (see `Store::site_secret`).
-    pub fn new(
-        store: Arc<dyn Store>,
-        renderer: Renderer,
-        site_secret: &[u8],
-        config: WebConfig,
-    ) -> Self {
+    pub fn new(store: Arc<dyn Store>, renderer: Renderer, site_secret: &[u8], config: WebConfig) -> Self {
         let mut cookie = [0u8; 64];
         cookie[..32].copy_from_slice(&keys::derive(site_secret, "cookie-signing-1"));
         cookie[32..].copy_from_slice(&keys::derive(site_secret, "cookie-signing-2"));
@@ -76,7 +71,5 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

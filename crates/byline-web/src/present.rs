@@ -9,9 +9,7 @@ use byline_core::permalink;
 use byline_core::thread::ThreadNode;
 use byline_core::time::{human_date, human_datetime, machine_datetime};
 use byline_core::{Article, ArticleKind, Comment, CommentStatus, Settings, Term, TermKind};
-use byline_render::view::{
-    ArticleSummary, ArticleView, AuthorView, CommentView, DateView, SiteView, TermView, safe,
-};
+use byline_render::view::{ArticleSummary, ArticleView, AuthorView, CommentView, DateView, SiteView, TermView, safe};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -76,12 +74,7 @@ pub fn excerpt(article: &Article) -> String {
     }
 }
 
-pub fn summary_view(
-    article: &Article,
-    author: AuthorView,
-    comment_count: u64,
-    tz: Tz,
-) -> ArticleSummary {
+pub fn summary_view(article: &Article, author: AuthorView, comment_count: u64, tz: Tz) -> ArticleSummary {
     ArticleSummary {
         title: article.title.clone(),
         url: article_path(article, tz),

@@ -59,10 +59,7 @@ pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
 /// The saved name, email and website, if the visitor opted in.
 pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
     let raw = jar.get(COMMENTER)?;
-    let mut fields = raw
-        .value()
-        .split('&')
-        .map(|f| unescape(f).unwrap_or_default());
+    let mut fields = raw.value().split('&').map(|f| unescape(f).unwrap_or_default());
     Some(CommentDraft {
         author: fields.next()?,
         email: fields.next()?,

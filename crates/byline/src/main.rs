@@ -16,12 +16,7 @@ use clap::{Parser, Subcommand};
 #[command(name = "byline", version, about, propagate_version = true)]
 struct Cli {
     /// Directory holding the site's database (created if missing).
-    #[arg(
-        long,
-        global = true,
-        env = "BYLINE_DATA",
-        default_value = "./byline-data"
-    )]
+    #[arg(long, global = true, env = "BYLINE_DATA", default_value = "./byline-data")]
     data: PathBuf,
 
     #[command(subcommand)]
@@ -48,10 +43,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -32,12 +32,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 pub fn preview(text: &str, chars: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > chars {
-        format!(
-            "{}…",
-            flat.chars()
-                .take(chars.saturating_sub(1))
-                .collect::<String>()
-        )
+        format!("{}…", flat.chars().take(chars.saturating_sub(1)).collect::<String>())
     } else {
         flat
     }

@@ -79,9 +79,7 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
         bio: "Alex Morgan is a two-time award-winning journalist covering politics and public life. (A sample author: change these details with byline author edit alex.)".into(),
         website: None,
     };
-    let author = store
-        .create_author(&Login::parse("alex")?, None, &profile)
-        .await?;
+    let author = store.create_author(&Login::parse("alex")?, None, &profile).await?;
     let now = Utc::now();
     let article = store
         .create_article(

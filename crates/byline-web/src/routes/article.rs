@@ -9,9 +9,7 @@ use byline_core::comment_form::{CommentDraft, FieldErrors};
 use byline_core::permalink::comment_page_path;
 use byline_core::thread::{nest, page_count};
 use byline_core::{Article, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
-use byline_render::view::{
-    ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget,
-};
+use byline_render::view::{ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget};
 
 use crate::AppState;
 use crate::error::WebError;
@@ -51,10 +49,7 @@ fn takes_replies(c: &Comment, article: &Article, settings: &Settings) -> bool {
 }
 
 /// Renders the article page with discussion page `comment_page`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site per way of arriving at the page"
-)]
+#[expect(clippy::too_many_arguments, reason = "one call site per way of arriving at the page")]
 pub async fn render(
     state: &AppState,
     settings: &Settings,
@@ -76,22 +71,15 @@ pub async fn render(
 
     let discussion = state
         .store
-        .comment_page(
-            article.id,
-            comment_page,
-            settings.comments_per_page,
-            pending,
-        )
+        .comment_page(article.id, comment_page, settings.comments_per_page, pending)
         .await?;
     let pages = page_count(discussion.threads, settings.comments_per_page);
     if comment_page > pages {
         return Err(WebError::NotFound);
     }
     let page_url = comment_page_path(&url, comment_page);
-    let reply_url = |c: &Comment| {
-        takes_replies(c, article, settings)
-            .then(|| format!("{page_url}?replytocom={}#respond", c.id))
-    };
+    let reply_url =
+        |c: &Comment| takes_replies(c, article, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id));
     let threads = comment_views(
         nest(discussion.comments, |c| c.id, |c| c.parent_id),
         &state.avatar_key[..],
@@ -150,10 +138,9 @@ pub async fn render(
     let mut response = (status, Html(html)).into_response();
     if personal {
         // The page shows this visitor's held comments or saved details.
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
     Ok(response)
 }

@@ -8,10 +8,7 @@ use byline_core::identicon::identicon_svg;
 use crate::error::WebError;
 
 /// `/static/{file}`: long-lived when the URL carries a fingerprint.
-pub async fn static_file(
-    Path(file): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, WebError> {
+pub async fn static_file(Path(file): Path<String>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let asset = byline_render::asset(&file).ok_or(WebError::NotFound)?;
     let cache = if query.is_some_and(|q| q.starts_with("v=")) {
         "public, max-age=31536000, immutable"

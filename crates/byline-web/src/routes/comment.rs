@@ -49,22 +49,20 @@ pub async fn post_comment(
     jar: SignedCookieJar,
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(form) =
-        form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
+    let Form(form) = form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
     let article_id: i64 = form
         .article_id
         .as_deref()
         .and_then(|s| s.trim().parse().ok())
         .ok_or_else(|| {
-            WebError::BadRequest(
-                "The form did not say which article the comment is for (comment_post_ID).".into(),
-            )
+            WebError::BadRequest("The form did not say which article the comment is for (comment_post_ID).".into())
         })?;
     let parent = match form.comment_parent.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(p) => Some(p.parse::<i64>().map_err(|_| {
-            WebError::BadRequest(format!("comment_parent must be a comment id, not {p:?}."))
-        })?),
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| WebError::BadRequest(format!("comment_parent must be a comment id, not {p:?}.")))?,
+        ),
     };
     let draft = CommentDraft {
         comment: form.comment.unwrap_or_default(),
@@ -105,10 +103,7 @@ pub async fn post_comment(
                     .unwrap_or(1),
                 None => 1,
             };
-            article::render(
-                state, settings, article, page, pending, form, status, personal,
-            )
-            .await
+            article::render(state, settings, article, page, pending, form, status, personal).await
         }
     };
 
@@ -159,9 +154,9 @@ pub async fn post_comment(
             let status = match rejection {
                 CommentRejection::Duplicate => StatusCode::CONFLICT,
                 CommentRejection::TooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
-                CommentRejection::Reply(
-                    ReplyError::ParentUnavailable | ReplyError::TooDeep { .. },
-                ) => StatusCode::UNPROCESSABLE_ENTITY,
+                CommentRejection::Reply(ReplyError::ParentUnavailable | ReplyError::TooDeep { .. }) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
             };
             let reply_to = draft.parent.map(CommentId);
             let form = FormState {
@@ -172,9 +167,7 @@ pub async fn post_comment(
             };
             let mut response = refuse(status, form).await?;
             if let CommentRejection::TooFast { wait_seconds } = rejection {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, wait_seconds.into());
+                response.headers_mut().insert(header::RETRY_AFTER, wait_seconds.into());
             }
             return Ok(response);
         }

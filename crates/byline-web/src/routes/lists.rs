@@ -25,12 +25,7 @@ pub async fn home(state: &AppState, settings: &Settings, page: u32) -> Result<Re
 }
 
 /// `/author/NICENAME/`: the author's profile over their articles.
-pub async fn by_author(
-    state: &AppState,
-    settings: &Settings,
-    nicename: &str,
-    page: u32,
-) -> Result<Response, WebError> {
+pub async fn by_author(state: &AppState, settings: &Settings, nicename: &str, page: u32) -> Result<Response, WebError> {
     let author = state
         .store
         .author_by_nicename(nicename)
@@ -64,11 +59,7 @@ pub async fn by_term(
     slug: &str,
     page: u32,
 ) -> Result<Response, WebError> {
-    let term = state
-        .store
-        .term_by_slug(kind, slug)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let term = state.store.term_by_slug(kind, slug).await?.ok_or(WebError::NotFound)?;
     let (label, base) = match kind {
         TermKind::Category => ("Category", permalink::category_path(term.slug.as_str())),
         TermKind::Tag => ("Tag", permalink::tag_path(term.slug.as_str())),
@@ -100,8 +91,7 @@ pub async fn by_date(
     day: Option<u32>,
     page: u32,
 ) -> Result<Response, WebError> {
-    let start = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), day.unwrap_or(1))
-        .ok_or(WebError::NotFound)?;
+    let start = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), day.unwrap_or(1)).ok_or(WebError::NotFound)?;
     let (end, label) = match (month, day) {
         (Some(_), Some(_)) => (start.succ_opt(), start.format("%B %-d, %Y").to_string()),
         (Some(_), None) => (
@@ -154,12 +144,7 @@ async fn render_list(
         return Err(WebError::NotFound);
     }
     let ids: Vec<i64> = found.items.iter().map(|a| a.id).collect();
-    let counts: HashMap<i64, u64> = state
-        .store
-        .approved_comment_counts(&ids)
-        .await?
-        .into_iter()
-        .collect();
+    let counts: HashMap<i64, u64> = state.store.approved_comment_counts(&ids).await?.into_iter().collect();
     let mut authors = HashMap::new();
     for article in &found.items {
         if let std::collections::hash_map::Entry::Vacant(slot) = authors.entry(article.author_id) {
@@ -167,9 +152,7 @@ async fn render_list(
                 .store
                 .author(article.author_id)
                 .await?
-                .ok_or_else(|| {
-                    WebError::Internal(format!("article {} has no author", article.id))
-                })?;
+                .ok_or_else(|| WebError::Internal(format!("article {} has no author", article.id)))?;
             slot.insert(author_view(&author, &state.avatar_key[..]));
         }
     }

@@ -32,15 +32,24 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(assets::static_file))
         .route("/healthz", get(health::health))
         .fallback(public::page)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::themed_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::themed_errors,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                    let route = req.extensions().get::<MatchedPath>().map_or("(public page)", MatchedPath::as_str);
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("(public page)", MatchedPath::as_str);
                     // The path only: query strings and bodies may carry personal data.
                     tracing::info_span!("request", method = %req.method(), route, path = %req.uri().path())
                 }))
-                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                ))
                 .layer(DefaultBodyLimit::max(BODY_LIMIT))
                 .layer(csp)
                 .layer(nosniff)

@@ -33,11 +33,7 @@ pub async fn page(
     jar: SignedCookieJar,
 ) -> Result<Response, WebError> {
     if method != Method::GET && method != Method::HEAD {
-        return Ok((
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "GET, HEAD")],
-        )
-            .into_response());
+        return Ok((StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response());
     }
     let path = uri.path();
     let Some(route) = permalink::parse(path) else {
@@ -63,51 +59,20 @@ pub async fn page(
             )
             .await
         }
-        Route::Page { slug } => {
-            show(
-                &state,
-                &settings,
-                ArticleKind::Page,
-                &slug,
-                None,
-                1,
-                &jar,
-                &query,
-            )
-            .await
-        }
+        Route::Page { slug } => show(&state, &settings, ArticleKind::Page, &slug, None, 1, &jar, &query).await,
         Route::Home { page } => lists::home(&state, &settings, page).await,
-        Route::Date {
-            year,
-            month,
-            day,
-            page,
-        } => lists::by_date(&state, &settings, year, month, day, page).await,
-        Route::Author { nicename, page } => {
-            lists::by_author(&state, &settings, &nicename, page).await
-        }
+        Route::Date { year, month, day, page } => lists::by_date(&state, &settings, year, month, day, page).await,
+        Route::Author { nicename, page } => lists::by_author(&state, &settings, &nicename, page).await,
         Route::Category { slug, page } => {
-            lists::by_term(
-                &state,
-                &settings,
-                byline_core::TermKind::Category,
-                &slug,
-                page,
-            )
-            .await
+            lists::by_term(&state, &settings, byline_core::TermKind::Category, &slug, page).await
         }
-        Route::Tag { slug, page } => {
-            lists::by_term(&state, &settings, byline_core::TermKind::Tag, &slug, page).await
-        }
+        Route::Tag { slug, page } => lists::by_term(&state, &settings, byline_core::TermKind::Tag, &slug, page).await,
     }
 }
 
 /// An article or page, if public, as this visitor sees it. A post asked
 /// for under the wrong date is redirected to its canonical address.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the parts of the request the page depends on"
-)]
+#[expect(clippy::too_many_arguments, reason = "the parts of the request the page depends on")]
 async fn show(
     state: &AppState,
     settings: &Settings,
@@ -167,9 +132,5 @@ fn redirect_to_slashed(uri: &Uri) -> Option<Response> {
 
 /// A 301, as WordPress answers for moved content (axum's permanent redirect is a 308).
 fn moved_permanently(target: &str) -> Response {
-    (
-        StatusCode::MOVED_PERMANENTLY,
-        [(header::LOCATION, target.to_owned())],
-    )
-        .into_response()
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, target.to_owned())]).into_response()
 }

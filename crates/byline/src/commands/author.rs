@@ -81,9 +81,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 website: checked_website(website)?,
             };
             let email = checked_email(email)?;
-            let author = store
-                .create_author(&login, email.as_deref(), &profile)
-                .await?;
+            let author = store.create_author(&login, email.as_deref(), &profile).await?;
             println!(
                 "Added author {} ({}): {}",
                 author.profile.display_name,
@@ -150,13 +148,8 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             } else {
                 author.email.clone()
             };
-            let updated = store
-                .update_author(author.id, email.as_deref(), &profile)
-                .await?;
-            println!(
-                "Updated author {} ({})",
-                updated.profile.display_name, updated.login
-            );
+            let updated = store.update_author(author.id, email.as_deref(), &profile).await?;
+            println!("Updated author {} ({})", updated.profile.display_name, updated.login);
         }
     }
     Ok(())

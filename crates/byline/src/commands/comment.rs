@@ -54,21 +54,12 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 .set_comment_status(CommentId(id), status)
                 .await
                 .with_context(|| format!("cannot change comment {id}"))?;
-            println!(
-                "Comment {} by {} is now {}.",
-                c.id,
-                c.author_name,
-                c.status.as_str()
-            );
+            println!("Comment {} by {} is now {}.", c.id, c.author_name, c.status.as_str());
             anyhow::Ok(())
         }
     };
     match cmd {
-        Command::List {
-            status,
-            json,
-            limit,
-        } => {
+        Command::List { status, json, limit } => {
             let status = status.as_deref().and_then(CommentStatus::parse);
             let comments = store.comments(status, limit).await?;
             if json {
@@ -101,15 +92,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                     })
                     .collect();
                 table(
-                    &[
-                        "ID",
-                        "STATUS",
-                        "DATE (UTC)",
-                        "ARTICLE",
-                        "NAME",
-                        "EMAIL",
-                        "TEXT",
-                    ],
+                    &["ID", "STATUS", "DATE (UTC)", "ARTICLE", "NAME", "EMAIL", "TEXT"],
                     &rows,
                 );
             }

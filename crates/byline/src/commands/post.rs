@@ -58,22 +58,14 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     let settings = store.settings().await?;
     match cmd {
         Command::New { file, page } => {
-            let kind = if page {
-                ArticleKind::Page
-            } else {
-                ArticleKind::Post
-            };
+            let kind = if page { ArticleKind::Page } else { ArticleKind::Post };
             let (parsed, new) = read_article(store.as_ref(), &settings, &file, kind, None).await?;
             warn_ignored(&parsed);
             let article = store.create_article(&new, Utc::now()).await?;
             report(&article, &settings, "Created");
         }
         Command::List { json, pages } => {
-            let kind = if pages {
-                ArticleKind::Page
-            } else {
-                ArticleKind::Post
-            };
+            let kind = if pages { ArticleKind::Page } else { ArticleKind::Post };
             list(store.as_ref(), &settings, kind, json).await?;
         }
         Command::Publish { id } => {
@@ -93,14 +85,8 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 .article(id)
                 .await?
                 .with_context(|| format!("no article with id {id}"))?;
-            let (parsed, mut new) = read_article(
-                store.as_ref(),
-                &settings,
-                &file,
-                current.kind,
-                Some(&current),
-            )
-            .await?;
+            let (parsed, mut new) =
+                read_article(store.as_ref(), &settings, &file, current.kind, Some(&current)).await?;
             warn_ignored(&parsed);
             if parsed.slug.is_none() {
                 // Keep the address readers already link to.
@@ -161,8 +147,7 @@ async fn read_article(
     kind: ArticleKind,
     current: Option<&Article>,
 ) -> anyhow::Result<(ArticleFile, NewArticle)> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file = front_matter::parse(&text).with_context(|| format!("in {}", path.display()))?;
     let at = |msg: String| anyhow::anyhow!("{}: {msg}", path.display());
 
@@ -189,9 +174,7 @@ async fn read_article(
             match authors.as_slice() {
                 [only] => only.id,
                 [] => {
-                    return Err(at(
-                        "there is no author yet; add one with `byline author add`".into(),
-                    ));
+                    return Err(at("there is no author yet; add one with `byline author add`".into()));
                 }
                 many => {
                     let logins: Vec<&str> = many.iter().map(|a| a.login.as_str()).collect();
@@ -205,15 +188,15 @@ async fn read_article(
     };
     let status = match file.status.as_deref().map(str::trim) {
         None | Some("") => current.map_or(ArticleStatus::Draft, |c| c.status),
-        Some(s) => ArticleStatus::parse(s)
-            .ok_or_else(|| at(format!("status must be draft or published, not {s:?}")))?,
+        Some(s) => {
+            ArticleStatus::parse(s).ok_or_else(|| at(format!("status must be draft or published, not {s:?}")))?
+        }
     };
     let comments = match file.comments.as_deref().map(str::trim) {
         None | Some("") => current.map_or(CommentsOpen::Open, |c| c.comments),
         Some("true") => CommentsOpen::Open,
         Some("false") => CommentsOpen::Closed,
-        Some(s) => CommentsOpen::parse(s)
-            .ok_or_else(|| at(format!("comments must be open or closed, not {s:?}")))?,
+        Some(s) => CommentsOpen::parse(s).ok_or_else(|| at(format!("comments must be open or closed, not {s:?}")))?,
     };
     let published_at = match file.date.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -224,10 +207,7 @@ async fn read_article(
         Some(s) => Some(Slug::parse(s).map_err(|e| at(format!("slug: {e}")))?),
     };
     if status == ArticleStatus::Published && file.body.trim().is_empty() {
-        bail!(
-            "{}: the article has no text after the front matter",
-            path.display()
-        );
+        bail!("{}: the article has no text after the front matter", path.display());
     }
     let new = NewArticle {
         kind,
@@ -245,12 +225,7 @@ async fn read_article(
     Ok((file, new))
 }
 
-async fn list(
-    store: &dyn Store,
-    settings: &Settings,
-    kind: ArticleKind,
-    json: bool,
-) -> anyhow::Result<()> {
+async fn list(store: &dyn Store, settings: &Settings, kind: ArticleKind, json: bool) -> anyhow::Result<()> {
     let mut all = Vec::new();
     for page in 1.. {
         let query = ArticleQuery {
@@ -290,11 +265,9 @@ async fn list(
         let rows: Vec<Vec<String>> = all
             .iter()
             .map(|a| {
-                let date = a.published_at.map(|d| {
-                    d.with_timezone(&settings.timezone)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
-                });
+                let date = a
+                    .published_at
+                    .map(|d| d.with_timezone(&settings.timezone).format("%Y-%m-%d %H:%M").to_string());
                 vec![
                     a.id.to_string(),
                     status(a).to_owned(),

@@ -10,11 +10,7 @@ async fn the_home_page_lists_newest_first_with_pagination() {
     site.add_author("jane", "Jane Doe");
     site.cli(&["settings", "set", "posts_per_page", "2"]).ok();
     for day in 1..=5 {
-        site.publish(
-            "jane",
-            &format!("Story {day}"),
-            &format!("2024-03-0{day} 09:00"),
-        );
+        site.publish("jane", &format!("Story {day}"), &format!("2024-03-0{day} 09:00"));
     }
     let future = site.new_post(
         "title: Tomorrow\nauthor: jane\ndate: 2099-01-01\nstatus: published",
@@ -30,14 +26,8 @@ async fn the_home_page_lists_newest_first_with_pagination() {
     let three = site.page("/page/3/").await;
     assert_eq!(texts(&three, ".summary h2"), ["Story 1"]);
     assert_eq!(site.get("/page/4/").await.status(), StatusCode::NOT_FOUND);
-    assert!(
-        !home.contains("Tomorrow"),
-        "scheduled articles wait for their date"
-    );
-    assert_eq!(
-        site.get(&site.path_of(future)).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert!(!home.contains("Tomorrow"), "scheduled articles wait for their date");
+    assert_eq!(site.get(&site.path_of(future)).await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -59,38 +49,20 @@ async fn author_category_tag_and_date_archives() {
         texts(&jane, ".author-card .author-bio"),
         ["Jane Doe is a two-time award-winning journalist"]
     );
-    assert_eq!(
-        texts(&jane, ".summary h2"),
-        ["Spring statement", "Budget day"]
-    );
+    assert_eq!(texts(&jane, ".summary h2"), ["Spring statement", "Budget day"]);
 
     let politics = site.page("/category/politics/").await;
-    assert_eq!(
-        texts(&politics, ".archive-header h1"),
-        ["Category: Politics"]
-    );
-    assert_eq!(
-        texts(&politics, ".summary h2"),
-        ["Rail strike", "Budget day"]
-    );
+    assert_eq!(texts(&politics, ".archive-header h1"), ["Category: Politics"]);
+    assert_eq!(texts(&politics, ".summary h2"), ["Rail strike", "Budget day"]);
     let budget = site.page("/tag/budget/").await;
     assert_eq!(texts(&budget, ".archive-header h1"), ["Tag: budget"]);
-    assert_eq!(
-        texts(&budget, ".summary h2"),
-        ["Spring statement", "Budget day"]
-    );
+    assert_eq!(texts(&budget, ".summary h2"), ["Spring statement", "Budget day"]);
 
     let year = site.page("/2024/").await;
     assert_eq!(texts(&year, ".summary h2").len(), 3);
     let january = site.page("/2024/01/").await;
-    assert_eq!(
-        texts(&january, ".archive-header h1"),
-        ["Articles from January 2024"]
-    );
-    assert_eq!(
-        texts(&january, ".summary h2"),
-        ["Rail strike", "Budget day"]
-    );
+    assert_eq!(texts(&january, ".archive-header h1"), ["Articles from January 2024"]);
+    assert_eq!(texts(&january, ".summary h2"), ["Rail strike", "Budget day"]);
     let day = site.page("/2024/01/26/").await;
     assert_eq!(texts(&day, ".summary h2"), ["Budget day"]);
     let empty_month = site.page("/2024/02/").await;
@@ -124,21 +96,14 @@ async fn missing_things_get_a_real_404_page() {
         let res = site.get(path).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(
-            res.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html"),
+            res.headers()["content-type"].to_str().unwrap().starts_with("text/html"),
             "{path}"
         );
         let html = res.text().await.unwrap();
         assert_eq!(texts(&html, ".error h1"), ["Page not found"], "{path}");
         assert!(html.contains("href=\"/\""), "a way back home");
     }
-    let res = reqwest::Client::new()
-        .delete(site.url("/"))
-        .send()
-        .await
-        .unwrap();
+    let res = reqwest::Client::new().delete(site.url("/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
@@ -176,43 +141,28 @@ async fn article_bodies_render_markdown_like_a_publication() {
         ["— Winston Churchill, 1940"]
     );
     assert_eq!(attrs(&page, ".article-body img", "alt"), ["A chart"]);
-    assert_eq!(
-        texts(&page, ".article-body .footnote-definition p"),
-        ["The note."]
-    );
-    assert!(
-        !page.contains("<script>alert(1)"),
-        "raw script never reaches the page"
-    );
+    assert_eq!(texts(&page, ".article-body .footnote-definition p"), ["The note."]);
+    assert!(!page.contains("<script>alert(1)"), "raw script never reaches the page");
 }
 
 #[tokio::test]
 async fn pages_are_served_at_their_slug() {
     let site = Site::start().await;
     site.add_author("jane", "Jane Doe");
-    let file = site.write_file(
-        "---\ntitle: About\nauthor: jane\nstatus: published\ncomments: closed\n---\nWho we are.",
-    );
-    site.cli(&["post", "new", "--page", file.to_str().unwrap()])
-        .ok();
+    let file =
+        site.write_file("---\ntitle: About\nauthor: jane\nstatus: published\ncomments: closed\n---\nWho we are.");
+    site.cli(&["post", "new", "--page", file.to_str().unwrap()]).ok();
     let about = site.page("/about/").await;
     assert_eq!(texts(&about, "h1.headline"), ["About"]);
     assert!(texts(&about, ".byline").is_empty(), "pages carry no byline");
-    assert!(
-        site.cli(&["post", "list", "--pages"])
-            .ok()
-            .contains("/about/")
-    );
+    assert!(site.cli(&["post", "list", "--pages"]).ok().contains("/about/"));
 }
 
 #[tokio::test]
 async fn security_headers_and_static_files() {
     let site = Site::start().await;
     let res = site.get("/").await;
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
     assert!(
         csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
         "{csp}"
@@ -221,11 +171,6 @@ async fn security_headers_and_static_files() {
     let css = attrs(&res.text().await.unwrap(), "link[rel=stylesheet]", "href").remove(0);
     let res = site.get(&css).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     assert_eq!(site.get("/healthz").await.status(), StatusCode::OK);
 }

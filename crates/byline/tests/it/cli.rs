@@ -18,14 +18,7 @@ async fn a_fresh_site_starts_with_sample_content() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let home = http
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("Welcome to byline"), "{home}");
     let link = crate::support::attrs(&home, ".summary h2 a", "href").remove(0);
     let article = http
@@ -42,10 +35,7 @@ async fn a_fresh_site_starts_with_sample_content() {
         [", journalist and political commentator"]
     );
     assert!(texts(&article, ".author-bio")[0].contains("two-time award-winning journalist"));
-    assert_eq!(
-        texts(&article, ".comment-list .comment-author"),
-        ["A byline reader"]
-    );
+    assert_eq!(texts(&article, ".comment-list .comment-author"), ["A byline reader"]);
     assert!(article.contains("Leave a Reply"));
     server.kill().unwrap();
     server.wait().unwrap();
@@ -55,14 +45,7 @@ async fn a_fresh_site_starts_with_sample_content() {
     let sample: serde_json::Value = serde_json::from_str(&list).unwrap();
     cli_in(&data, &["post", "delete", &sample[0]["id"].to_string()]).ok();
     let (mut server, base) = spawn_server(&data, &[]);
-    let home = http
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("Welcome to byline"), "{home}");
     server.kill().unwrap();
     server.wait().unwrap();
@@ -72,10 +55,7 @@ async fn a_fresh_site_starts_with_sample_content() {
 async fn no_sample_starts_an_empty_site() {
     let site = Site::start().await;
     let home = site.page("/").await;
-    assert!(
-        home.contains("Nothing has been published here yet."),
-        "{home}"
-    );
+    assert!(home.contains("Nothing has been published here yet."), "{home}");
     assert_eq!(site.cli(&["author", "list", "--json"]).ok().trim(), "[]");
 }
 
@@ -120,10 +100,7 @@ async fn authors_are_added_listed_and_edited() {
     assert!(err.contains("http"), "{err}");
 
     let table = site.cli(&["author", "list"]).ok();
-    assert!(
-        table.contains("jane") && table.contains("Jane Doe"),
-        "{table}"
-    );
+    assert!(table.contains("jane") && table.contains("Jane Doe"), "{table}");
 
     site.cli(&[
         "author",
@@ -135,16 +112,13 @@ async fn authors_are_added_listed_and_edited() {
         "https://jane.example",
     ])
     .ok();
-    let list: serde_json::Value =
-        serde_json::from_str(&site.cli(&["author", "list", "--json"]).ok()).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&site.cli(&["author", "list", "--json"]).ok()).unwrap();
     assert_eq!(list[0]["tagline"], "columnist");
     assert_eq!(
         list[0]["bio"], "Jane Doe is a two-time award-winning journalist",
         "unchanged fields stay"
     );
-    let err = site
-        .cli(&["author", "edit", "nobody", "--bio", "x"])
-        .fails();
+    let err = site.cli(&["author", "edit", "nobody", "--bio", "x"]).fails();
     assert!(err.contains("no author"), "{err}");
 
     // The server shows the edit on the next request.
@@ -169,10 +143,7 @@ async fn posts_come_from_markdown_files_with_front_matter() {
     assert_eq!(texts(&page, ".byline-dates time"), ["January 26, 2024"]);
     assert_eq!(texts(&page, ".kicker a"), ["Economy", "Politics"]);
     assert_eq!(texts(&page, ".tags a"), ["budget", "tax"]);
-    assert_eq!(
-        texts(&page, "figure.quotation figcaption"),
-        ["— Someone Wise"]
-    );
+    assert_eq!(texts(&page, "figure.quotation figcaption"), ["— Someone Wise"]);
     assert!(texts(&page, ".author-box .author-bio")[0].contains("two-time award-winning"));
     let home = site.page("/").await;
     assert_eq!(texts(&home, ".excerpt"), ["What changes for whom."]);
@@ -195,10 +166,7 @@ async fn posts_come_from_markdown_files_with_front_matter() {
     site.cli(&["post", "edit", &id.to_string(), file.to_str().unwrap()])
         .ok();
     let page = site.page("/2024/01/26/budget-explained/").await;
-    assert_eq!(
-        texts(&page, "h1.headline"),
-        ["The budget, explained (corrected)"]
-    );
+    assert_eq!(texts(&page, "h1.headline"), ["The budget, explained (corrected)"]);
     assert!(page.contains("on Tuesday"));
     let dates = texts(&page, ".byline-dates time");
     assert_eq!(dates[0], "January 26, 2024", "the publication date is kept");
@@ -224,10 +192,7 @@ async fn bad_markdown_files_are_refused_with_a_reason() {
         ("---\ntitle: [oops\n---\nbody", "not valid YAML"),
         ("---\nauthor: jane\n---\nbody", "needs a `title`"),
         ("---\ntitle: x\n---\nbody", "needs `author:`"),
-        (
-            "---\ntitle: x\nauthor: nobody\n---\nbody",
-            "no author with login",
-        ),
+        ("---\ntitle: x\nauthor: nobody\n---\nbody", "no author with login"),
         (
             "---\ntitle: x\nauthor: jane\nstatus: live\n---\nbody",
             "status must be draft or published",
@@ -236,10 +201,7 @@ async fn bad_markdown_files_are_refused_with_a_reason() {
             "---\ntitle: x\nauthor: jane\ndate: 26/01/2024\n---\nbody",
             "cannot read date",
         ),
-        (
-            "---\ntitle: x\nauthor: jane\nslug: Not A Slug\n---\nbody",
-            "slug",
-        ),
+        ("---\ntitle: x\nauthor: jane\nslug: Not A Slug\n---\nbody", "slug"),
         (
             "---\ntitle: x\nauthor: jane\ncomments: maybe\n---\nbody",
             "comments must be open or closed",
@@ -294,23 +256,15 @@ async fn settings_are_listed_validated_and_applied_at_once() {
         .cli(&["settings", "set", "comment_moderation", "sometimes"])
         .fails();
     assert!(err.contains("all, first_time, none"), "{err}");
-    site.cli(&["settings", "set", "timezone", "Mars/Olympus"])
-        .fails();
-    site.cli(&["settings", "set", "posts_per_page", "0"])
-        .fails();
+    site.cli(&["settings", "set", "timezone", "Mars/Olympus"]).fails();
+    site.cli(&["settings", "set", "posts_per_page", "0"]).fails();
 
-    site.cli(&["settings", "set", "title", "The Daily Dissent"])
-        .ok();
-    site.cli(&["settings", "set", "tagline", "Opinion without fear"])
-        .ok();
+    site.cli(&["settings", "set", "title", "The Daily Dissent"]).ok();
+    site.cli(&["settings", "set", "tagline", "Opinion without fear"]).ok();
     let home = site.page("/").await;
     assert_eq!(texts(&home, ".site-title"), ["The Daily Dissent"]);
     assert_eq!(texts(&home, ".site-tagline"), ["Opinion without fear"]);
-    assert!(
-        site.cli(&["settings", "list"])
-            .ok()
-            .contains("The Daily Dissent")
-    );
+    assert!(site.cli(&["settings", "list"]).ok().contains("The Daily Dissent"));
 }
 
 #[tokio::test]
@@ -323,8 +277,7 @@ async fn dates_and_urls_follow_the_site_time_zone() {
         "x",
     );
     assert_eq!(site.path_of(id), "/2024/01/26/late/");
-    site.cli(&["settings", "set", "timezone", "Australia/Sydney"])
-        .ok();
+    site.cli(&["settings", "set", "timezone", "Australia/Sydney"]).ok();
     assert_eq!(site.path_of(id), "/2024/01/27/late/");
     let page = site.page("/2024/01/27/late/").await;
     assert_eq!(texts(&page, ".byline-dates time"), ["January 27, 2024"]);

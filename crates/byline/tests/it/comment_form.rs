@@ -50,11 +50,7 @@ async fn the_form_is_there_with_wordpress_field_names() {
     }
     assert_eq!(attrs(&page, "#commentform", "method"), ["post"]);
     assert_eq!(field(&page, "comment_post_ID"), id);
-    assert!(
-        page.contains(
-            "Save my name, email, and website in this browser for the next time I comment."
-        )
-    );
+    assert!(page.contains("Save my name, email, and website in this browser for the next time I comment."));
     for label in ["comment", "author", "email", "url"] {
         assert_eq!(
             attrs(&page, &format!("label[for=\"{label}\"]"), "for").len(),
@@ -124,30 +120,17 @@ async fn each_invalid_field_is_explained_and_nothing_typed_is_lost() {
         let errors = texts(&html, &format!("#{field_name}-error"));
         assert_eq!(errors.len(), 1, "one message at {field_name}");
         assert!(errors[0].contains(message), "{field_name}: {errors:?}");
-        assert_eq!(
-            attrs(&html, &format!("#{field_name}"), "aria-invalid"),
-            ["true"]
-        );
+        assert_eq!(attrs(&html, &format!("#{field_name}"), "aria-invalid"), ["true"]);
         // Everything the visitor typed is still there.
         for (name, value) in &fields {
             if ["comment", "author", "email", "url"].contains(name) {
-                assert_eq!(
-                    field(&html, name),
-                    *value,
-                    "{name} kept when {field_name} was wrong"
-                );
+                assert_eq!(field(&html, name), *value, "{name} kept when {field_name} was wrong");
             }
         }
         assert!(html.contains("On the record"), "the article is shown again");
-        assert_eq!(
-            attrs(&html, "link[rel=canonical]", "href"),
-            std::slice::from_ref(&path)
-        );
+        assert_eq!(attrs(&html, "link[rel=canonical]", "href"), std::slice::from_ref(&path));
     }
-    assert!(
-        site.comments_json(None).is_empty(),
-        "nothing invalid was stored"
-    );
+    assert!(site.comments_json(None).is_empty(), "nothing invalid was stored");
 }
 
 #[tokio::test]
@@ -168,10 +151,7 @@ async fn several_missing_fields_are_reported_together() {
 async fn duplicates_are_refused_and_the_text_kept() {
     let (site, id, _) = site_with_article().await;
     let fields = form(&id, "Same words twice.", "Ann", "ann@example.com");
-    assert_eq!(
-        site.post_comment(&fields).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(site.post_comment(&fields).await.status(), StatusCode::SEE_OTHER);
     let res = site.post_comment(&fields).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let html = res.text().await.unwrap();
@@ -193,36 +173,20 @@ async fn duplicates_are_refused_and_the_text_kept() {
 #[tokio::test]
 async fn a_second_comment_within_fifteen_seconds_is_too_fast() {
     let (site, id, _) = site_with_article().await;
-    site.cli(&["settings", "set", "comment_flood_seconds", "15"])
-        .ok();
+    site.cli(&["settings", "set", "comment_flood_seconds", "15"]).ok();
     let ip = site.fresh_ip();
     let first = site
-        .post_comment_as(
-            &form(&id, "First thought.", "Ann", "ann@example.com"),
-            &ip,
-            None,
-        )
+        .post_comment_as(&form(&id, "First thought.", "Ann", "ann@example.com"), &ip, None)
         .await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let res = site
-        .post_comment_as(
-            &form(&id, "Second thought.", "Ann", "ann@example.com"),
-            &ip,
-            None,
-        )
+        .post_comment_as(&form(&id, "Second thought.", "Ann", "ann@example.com"), &ip, None)
         .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u32 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u32 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=15).contains(&retry), "{retry}");
     let html = res.text().await.unwrap();
-    assert!(
-        texts(&html, "#form-notice")[0].contains("too quickly"),
-        "{html}"
-    );
+    assert!(texts(&html, "#form-notice")[0].contains("too quickly"), "{html}");
     assert_eq!(field(&html, "comment"), "Second thought.");
     // Another address is not affected.
     let other = site
@@ -230,14 +194,9 @@ async fn a_second_comment_within_fifteen_seconds_is_too_fast() {
         .await;
     assert_eq!(other.status(), StatusCode::SEE_OTHER);
     // With the check off, the same address may post again at once.
-    site.cli(&["settings", "set", "comment_flood_seconds", "0"])
-        .ok();
+    site.cli(&["settings", "set", "comment_flood_seconds", "0"]).ok();
     let res = site
-        .post_comment_as(
-            &form(&id, "Second thought.", "Ann", "ann@example.com"),
-            &ip,
-            None,
-        )
+        .post_comment_as(&form(&id, "Second thought.", "Ann", "ann@example.com"), &ip, None)
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
@@ -254,12 +213,7 @@ async fn closed_discussions_say_so_and_refuse_posts() {
     assert_eq!(texts(&page, ".comments-closed"), ["Comments are closed."]);
     assert!(attrs(&page, "#commentform", "action").is_empty(), "no form");
     let res = site
-        .post_comment(&form(
-            &id.to_string(),
-            "Let me in.",
-            "Ann",
-            "ann@example.com",
-        ))
+        .post_comment(&form(&id.to_string(), "Let me in.", "Ann", "ann@example.com"))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = res.text().await.unwrap();
@@ -281,14 +235,9 @@ async fn malformed_requests_get_a_clear_4xx() {
     let mut bad_parent = form(&id, "x", "A", "a@b.co");
     bad_parent.retain(|(k, _)| *k != "comment_parent");
     bad_parent.push(("comment_parent", "first"));
+    assert_eq!(site.post_comment(&bad_parent).await.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
-        site.post_comment(&bad_parent).await.status(),
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        site.post_comment(&form("99999", "x", "A", "a@b.co"))
-            .await
-            .status(),
+        site.post_comment(&form("99999", "x", "A", "a@b.co")).await.status(),
         StatusCode::NOT_FOUND
     );
     let res = reqwest::Client::new()
@@ -300,10 +249,7 @@ async fn malformed_requests_get_a_clear_4xx() {
         .unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
     let html = res.text().await.unwrap();
-    assert!(
-        html.contains("<!doctype html>"),
-        "errors are themed pages: {html}"
-    );
+    assert!(html.contains("<!doctype html>"), "errors are themed pages: {html}");
 }
 
 #[tokio::test]
@@ -322,10 +268,7 @@ async fn remember_me_fills_the_form_next_time_only_when_asked() {
     assert_eq!(field(&html, "author"), "Ann Reader");
     assert_eq!(field(&html, "email"), "ann@example.com");
     assert_eq!(field(&html, "url"), "https://ann.example");
-    assert_eq!(
-        attrs(&html, "#wp-comment-cookies-consent", "checked").len(),
-        1
-    );
+    assert_eq!(attrs(&html, "#wp-comment-cookies-consent", "checked").len(), 1);
 
     // Without the box ticked, nothing is remembered (and old details are forgotten).
     let res = site

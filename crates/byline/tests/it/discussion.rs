@@ -39,14 +39,8 @@ async fn a_held_comment_is_seen_only_by_its_author_until_approved() {
     let own = site.get_with_cookies(&path, &jar).await;
     assert_eq!(own.headers()["cache-control"], "private, no-store");
     let own = own.text().await.unwrap();
-    assert_eq!(
-        attrs(&own, &format!("#comment-{comment}.pending"), "id").len(),
-        1
-    );
-    assert!(
-        texts(&own, ".comment-awaiting-moderation")[0]
-            .contains("Your comment is awaiting moderation")
-    );
+    assert_eq!(attrs(&own, &format!("#comment-{comment}.pending"), "id").len(), 1);
+    assert!(texts(&own, ".comment-awaiting-moderation")[0].contains("Your comment is awaiting moderation"));
 
     let anyone = site.page(&path).await;
     assert!(!anyone.contains("First time here."), "others do not see it");
@@ -65,16 +59,8 @@ async fn a_held_comment_is_seen_only_by_its_author_until_approved() {
     assert!(out.contains("approved"), "{out}");
     let anyone = site.page(&path).await;
     assert!(anyone.contains("First time here."));
-    assert_eq!(
-        texts(&anyone, "#comments-title"),
-        ["One response to “Open thread”"]
-    );
-    let own = site
-        .get_with_cookies(&path, &jar)
-        .await
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(texts(&anyone, "#comments-title"), ["One response to “Open thread”"]);
+    let own = site.get_with_cookies(&path, &jar).await.text().await.unwrap();
     assert!(
         !own.contains("awaiting moderation"),
         "approved comments are no longer marked"
@@ -94,13 +80,11 @@ async fn a_held_comment_is_seen_only_by_its_author_until_approved() {
 #[tokio::test]
 async fn moderation_follows_the_setting() {
     let (site, id, path) = site_with_article().await;
-    site.cli(&["settings", "set", "comment_moderation", "none"])
-        .ok();
+    site.cli(&["settings", "set", "comment_moderation", "none"]).ok();
     site.post_comment(&form(&id, "Straight in.", "Ann", "ann@example.com"))
         .await;
     assert!(site.page(&path).await.contains("Straight in."));
-    site.cli(&["settings", "set", "comment_moderation", "all"])
-        .ok();
+    site.cli(&["settings", "set", "comment_moderation", "all"]).ok();
     site.post_comment(&form(&id, "Held although known.", "Ann", "ann@example.com"))
         .await;
     assert!(!site.page(&path).await.contains("Held although known."));
@@ -116,9 +100,7 @@ async fn moderation_commands_change_what_readers_see() {
     site.cli(&["comment", "spam", &b.to_string()]).ok();
     site.cli(&["comment", "trash", &c.to_string()]).ok();
     let page = site.page(&path).await;
-    assert!(
-        page.contains("Keep me.") && !page.contains("Buy pills.") && !page.contains("Regret this.")
-    );
+    assert!(page.contains("Keep me.") && !page.contains("Buy pills.") && !page.contains("Regret this."));
     assert_eq!(site.comments_json(Some("spam"))[0]["id"], b);
     assert_eq!(site.comments_json(Some("trash"))[0]["id"], c);
     let table = site.cli(&["comment", "list"]).ok();
@@ -135,10 +117,7 @@ async fn moderation_commands_change_what_readers_see() {
         .collect();
     assert!(!left.contains(&c) && left.contains(&reply) && left.contains(&a));
     let page = site.page(&path).await;
-    assert!(
-        page.contains("Reply to Cat."),
-        "a reply outlives its deleted parent"
-    );
+    assert!(page.contains("Reply to Cat."), "a reply outlives its deleted parent");
     let err = site.cli(&["comment", "approve", "99999"]).fails();
     assert!(err.contains("not found"), "{err}");
 }
@@ -146,8 +125,7 @@ async fn moderation_commands_change_what_readers_see() {
 #[tokio::test]
 async fn replies_nest_under_their_parent_up_to_the_depth_limit() {
     let (site, id, path) = site_with_article().await;
-    site.cli(&["settings", "set", "thread_comments_depth", "3"])
-        .ok();
+    site.cli(&["settings", "set", "thread_comments_depth", "3"]).ok();
     let top = approved(&site, &id, "Level one.", "Ann", None).await;
     let two = approved(&site, &id, "Level two.", "Bob", Some(top)).await;
     let three = approved(&site, &id, "Level three.", "Cat", Some(two)).await;
@@ -156,9 +134,7 @@ async fn replies_nest_under_their_parent_up_to_the_depth_limit() {
     assert_eq!(
         texts(
             &page,
-            &format!(
-                "#comment-{top} > ol.children > #comment-{two} > ol.children > #comment-{three} .comment-content"
-            )
+            &format!("#comment-{top} > ol.children > #comment-{two} > ol.children > #comment-{three} .comment-content")
         ),
         ["Level three."]
     );
@@ -174,10 +150,7 @@ async fn replies_nest_under_their_parent_up_to_the_depth_limit() {
 
     // The no-JavaScript reply link sets the parent and says whom you answer.
     let replying = site.page(&format!("{path}?replytocom={two}")).await;
-    assert_eq!(
-        attrs(&replying, "#comment_parent", "value"),
-        [two.to_string()]
-    );
+    assert_eq!(attrs(&replying, "#comment_parent", "value"), [two.to_string()]);
     assert!(texts(&replying, "#reply-title")[0].starts_with("Reply to Bob"));
 
     // The server enforces the depth, whatever the form says.
@@ -201,9 +174,7 @@ async fn a_parent_must_be_an_approved_comment_of_the_same_article() {
     let (other, _) = site.publish("jane", "Another piece", "2024-05-02 08:00");
     let elsewhere = approved(&site, &other.to_string(), "Elsewhere.", "Ann", None).await;
     let held = comment_id(&location(
-        &site
-            .post_comment(&form(&id, "Held.", "Bob", "bob@example.com"))
-            .await,
+        &site.post_comment(&form(&id, "Held.", "Bob", "bob@example.com")).await,
     ));
     for parent in [elsewhere, held, 99_999] {
         let mut fields = form(&id, "A reply.", "Cat", "cat@example.com");
@@ -211,64 +182,33 @@ async fn a_parent_must_be_an_approved_comment_of_the_same_article() {
         let p = parent.to_string();
         fields.push(("comment_parent", &p));
         let res = site.post_comment(&fields).await;
-        assert_eq!(
-            res.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "parent {parent}"
-        );
-        assert!(
-            res.text()
-                .await
-                .unwrap()
-                .contains("not available on this article")
-        );
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "parent {parent}");
+        assert!(res.text().await.unwrap().contains("not available on this article"));
     }
 }
 
 #[tokio::test]
 async fn long_discussions_are_paginated_by_thread() {
     let (site, id, path) = site_with_article().await;
-    site.cli(&["settings", "set", "comments_per_page", "2"])
-        .ok();
+    site.cli(&["settings", "set", "comments_per_page", "2"]).ok();
     let mut tops = Vec::new();
     for n in 1..=5 {
-        tops.push(
-            approved(
-                &site,
-                &id,
-                &format!("Thread {n}."),
-                &format!("Reader{n}"),
-                None,
-            )
-            .await,
-        );
+        tops.push(approved(&site, &id, &format!("Thread {n}."), &format!("Reader{n}"), None).await);
     }
     let reply = approved(&site, &id, "Reply in thread 1.", "Replier", Some(tops[0])).await;
 
     let first = site.page(&path).await;
     assert_eq!(
-        texts(
-            &first,
-            ".comment-list > li > .comment-body .comment-content"
-        ),
+        texts(&first, ".comment-list > li > .comment-body .comment-content"),
         ["Thread 1.", "Thread 2."]
     );
-    assert!(
-        first.contains("Reply in thread 1."),
-        "replies stay with their thread"
-    );
-    assert_eq!(
-        texts(&first, "#comments-title"),
-        ["6 responses to “Open thread”"]
-    );
+    assert!(first.contains("Reply in thread 1."), "replies stay with their thread");
+    assert_eq!(texts(&first, "#comments-title"), ["6 responses to “Open thread”"]);
     let next = attrs(&first, ".comments .pagination a.next", "href");
     assert_eq!(next[0], format!("{path}comment-page-2/#comments"));
     let third = site.page(&format!("{path}comment-page-3/")).await;
     assert_eq!(
-        texts(
-            &third,
-            ".comment-list > li > .comment-body .comment-content"
-        ),
+        texts(&third, ".comment-list > li > .comment-body .comment-content"),
         ["Thread 5."]
     );
     assert_eq!(
@@ -287,16 +227,8 @@ async fn long_discussions_are_paginated_by_thread() {
     let to = location(&res);
     assert_eq!(path_part(&to), format!("{path}comment-page-3/"), "{to}");
     let jar = cookies(&res);
-    let own = site
-        .get_with_cookies(path_part(&to), &jar)
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        own.contains("Thread 6."),
-        "the held comment shows on that page"
-    );
+    let own = site.get_with_cookies(path_part(&to), &jar).await.text().await.unwrap();
+    assert!(own.contains("Thread 6."), "the held comment shows on that page");
     let _ = reply;
 }
 
@@ -311,9 +243,7 @@ async fn comment_text_is_safe_markdown() {
     let html = content.select(&sel).next().unwrap().inner_html();
     assert!(html.contains("<em>disagree</em>"), "{html}");
     assert!(
-        html.contains(
-            r#"<a href="https://ann.example/post" rel="nofollow ugc noopener">my post</a>"#
-        ),
+        html.contains(r#"<a href="https://ann.example/post" rel="nofollow ugc noopener">my post</a>"#),
         "{html}"
     );
     assert!(
@@ -338,31 +268,15 @@ async fn commenter_names_link_to_their_sites_and_avatars_are_identicons() {
     fields.retain(|(k, _)| *k != "url");
     fields.push(("url", "https://ann.example"));
     let res = site.post_comment(&fields).await;
-    site.cli(&[
-        "comment",
-        "approve",
-        &comment_id(&location(&res)).to_string(),
-    ])
-    .ok();
+    site.cli(&["comment", "approve", &comment_id(&location(&res)).to_string()])
+        .ok();
     let page = site.page(&path).await;
-    assert_eq!(
-        attrs(&page, ".comment-author a", "href"),
-        ["https://ann.example"]
-    );
-    assert_eq!(
-        attrs(&page, ".comment-author a", "rel"),
-        ["external nofollow ugc"]
-    );
+    assert_eq!(attrs(&page, ".comment-author a", "href"), ["https://ann.example"]);
+    assert_eq!(attrs(&page, ".comment-author a", "rel"), ["external nofollow ugc"]);
     let avatar = attrs(&page, ".comment-meta img.avatar", "src").remove(0);
-    assert!(
-        avatar.starts_with("/avatar/") && avatar.ends_with(".svg"),
-        "{avatar}"
-    );
+    assert!(avatar.starts_with("/avatar/") && avatar.ends_with(".svg"), "{avatar}");
     let svg = site.get(&avatar).await;
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     assert!(svg.text().await.unwrap().starts_with("<svg"));
-    assert_eq!(
-        site.get("/avatar/not-a-key.svg").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(site.get("/avatar/not-a-key.svg").await.status(), StatusCode::NOT_FOUND);
 }

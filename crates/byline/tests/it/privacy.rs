@@ -11,16 +11,9 @@ use crate::support::{Site, attrs, comment_id, form, location};
 async fn no_email_address_appears_on_any_public_page() {
     let site = Site::start().await;
     site.add_author("jane", "Jane Doe");
-    site.cli(&[
-        "author",
-        "edit",
-        "jane",
-        "--email",
-        "jane.private@newsroom.example",
-    ])
-    .ok();
-    site.cli(&["settings", "set", "comments_per_page", "3"])
+    site.cli(&["author", "edit", "jane", "--email", "jane.private@newsroom.example"])
         .ok();
+    site.cli(&["settings", "set", "comments_per_page", "3"]).ok();
     let (a, _) = site.publish("jane", "First piece", "2024-02-01 09:00");
     let (b, _) = site.publish("jane", "Second piece", "2024-02-02 09:00");
 
@@ -36,12 +29,8 @@ async fn no_email_address_appears_on_any_public_page() {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         // Approve two thirds; leave the rest held.
         if n % 3 != 0 {
-            site.cli(&[
-                "comment",
-                "approve",
-                &comment_id(&location(&res)).to_string(),
-            ])
-            .ok();
+            site.cli(&["comment", "approve", &comment_id(&location(&res)).to_string()])
+                .ok();
         }
         emails.push(email);
     }
@@ -61,10 +50,7 @@ async fn no_email_address_appears_on_any_public_page() {
             let local = email.split('@').next().unwrap();
             for needle in [email.as_str(), local] {
                 assert!(!body.contains(needle), "{needle} found in {path}");
-                assert!(
-                    !headers.contains(needle),
-                    "{needle} found in headers of {path}"
-                );
+                assert!(!headers.contains(needle), "{needle} found in headers of {path}");
             }
         }
         pages += 1;
@@ -80,10 +66,7 @@ async fn no_email_address_appears_on_any_public_page() {
             }
         }
     }
-    assert!(
-        pages > 15,
-        "the crawl reached the site ({pages} responses): {seen:?}"
-    );
+    assert!(pages > 15, "the crawl reached the site ({pages} responses): {seen:?}");
     assert!(
         seen.iter().any(|p| p.contains("comment-page-2")),
         "comment pages were crawled: {seen:?}"

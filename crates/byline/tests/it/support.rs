@@ -103,8 +103,7 @@ impl Site {
     /// tests post many comments quickly.
     pub async fn start() -> Self {
         let site = Self::start_with(&["--no-sample"]).await;
-        site.cli(&["settings", "set", "comment_flood_seconds", "0"])
-            .ok();
+        site.cli(&["settings", "set", "comment_flood_seconds", "0"]).ok();
         site
     }
 
@@ -167,12 +166,7 @@ impl Site {
     }
 
     /// POSTs the comment form from `ip`, with optional cookies.
-    pub async fn post_comment_as(
-        &self,
-        fields: &[(&str, &str)],
-        ip: &str,
-        cookies: Option<&str>,
-    ) -> Response {
+    pub async fn post_comment_as(&self, fields: &[(&str, &str)], ip: &str, cookies: Option<&str>) -> Response {
         let mut req = self
             .http
             .post(self.url("/wp-comments-post.php"))
@@ -224,8 +218,7 @@ impl Site {
 
     /// The public path of article `id`, from `post list --json`.
     pub fn path_of(&self, id: i64) -> String {
-        let list: serde_json::Value =
-            serde_json::from_str(&self.cli(&["post", "list", "--json"]).ok()).unwrap();
+        let list: serde_json::Value = serde_json::from_str(&self.cli(&["post", "list", "--json"]).ok()).unwrap();
         list.as_array()
             .unwrap()
             .iter()
@@ -332,12 +325,7 @@ pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
 }
 
 /// A valid comment form for `article`.
-pub fn form<'a>(
-    article: &'a str,
-    comment: &'a str,
-    name: &'a str,
-    email: &'a str,
-) -> Vec<(&'a str, &'a str)> {
+pub fn form<'a>(article: &'a str, comment: &'a str, name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("comment_post_ID", article),
         ("comment", comment),
