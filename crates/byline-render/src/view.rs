@@ -3,13 +3,25 @@
 
 use byline_core::SanitizedHtml;
 use byline_core::comment_form::{CommentDraft, FieldErrors};
-use minijinja::Value;
+pub use minijinja::Value;
 use serde::Serialize;
 
 /// Marks sanitised HTML as safe for output without escaping. The only way
 /// markup enters a page.
 pub fn safe(html: SanitizedHtml) -> Value {
     Value::from_safe_string(html.into_string())
+}
+
+/// JSON-LD for a `<script type="application/ld+json">` element: `<`, `>`
+/// and `&` are escaped as JSON unicode escapes, so no value can close the
+/// element.
+pub fn json_ld(doc: &serde_json::Value) -> Value {
+    let json = serde_json::to_string(doc).unwrap_or_default();
+    Value::from_safe_string(
+        json.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026"),
+    )
 }
 
 /// The site, for every page's header and footer.
@@ -19,6 +31,10 @@ pub struct SiteView {
     pub title: String,
     /// Line under the name.
     pub tagline: String,
+    /// Absolute home page URL, with a trailing slash.
+    pub url: String,
+    /// The operator asked search engines not to index the site.
+    pub noindex: bool,
 }
 
 /// Head metadata of a page.
@@ -28,10 +44,33 @@ pub struct PageMeta {
     pub title: String,
     /// `<meta name="description">`.
     pub description: String,
-    /// Canonical path.
+    /// Absolute canonical URL.
     pub canonical: String,
-    /// Ask search engines not to index (drafts, errors, search pages).
+    /// Ask search engines not to index (errors, search pages).
     pub noindex: bool,
+    /// Open Graph type: `website`, `article` or `profile`.
+    pub og_type: String,
+    /// Share image, absolute.
+    pub image: Option<String>,
+    /// schema.org JSON-LD, already serialised and escaped for a script element.
+    pub json_ld: Option<Value>,
+    /// Feeds for `<link rel="alternate">` autodiscovery.
+    pub feeds: Vec<FeedLink>,
+    /// Article publication time (RFC 3339), for `article:published_time`.
+    pub published: Option<String>,
+    /// Article update time (RFC 3339), for `article:modified_time`.
+    pub modified: Option<String>,
+}
+
+/// A feed announced in the page head.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    /// Human title ("Jane Doe – RSS").
+    pub title: String,
+    /// Absolute URL.
+    pub url: String,
+    /// MIME type.
+    pub mime: &'static str,
 }
 
 /// An author as shown in a byline, bio box or author page.
@@ -78,6 +117,8 @@ pub struct ArticleSummary {
     pub url: String,
     /// Plain-text summary.
     pub excerpt: String,
+    /// Search results: the matching passage with `<mark>`ed words.
+    pub snippet_html: Option<Value>,
     /// Publication date.
     pub published: DateView,
     /// Byline author.
@@ -237,6 +278,8 @@ pub struct ListHeading {
     pub description: Option<String>,
     /// The author whose articles these are (author pages show a bio box).
     pub author: Option<AuthorView>,
+    /// On search pages: the query, to show it back in the search box.
+    pub query: Option<String>,
 }
 
 /// Context of `list.html`: home page and archives.

@@ -11,7 +11,7 @@ use byline_render::view::{ErrorPage, PageMeta};
 use byline_store::StoreError;
 
 use crate::AppState;
-use crate::present::site_view;
+use crate::context::{base_url, site_view};
 
 /// What went wrong, as the visitor should hear it.
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +122,7 @@ fn generic(status: StatusCode) -> ErrorInfo {
 
 /// Renders error responses as themed HTML pages, keeping their status.
 pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let headers = request.headers().clone();
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response
@@ -138,7 +139,10 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
         .cloned()
         .unwrap_or_else(|| generic(status));
     let site = match state.store.settings().await {
-        Ok(settings) => site_view(&settings),
+        Ok(settings) => site_view(
+            &settings,
+            &base_url(&settings, &headers, state.config.trust_forwarded_for),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "cannot load settings for an error page");
             return response;

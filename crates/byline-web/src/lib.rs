@@ -2,6 +2,8 @@
 //! named checks from `byline-core`, make one store call, then redirect or
 //! render. Errors render the theme's error page (see [`error`]).
 
+mod conditional;
+mod context;
 pub mod error;
 mod headers;
 mod present;

@@ -8,20 +8,13 @@ use byline_core::markdown::{plain_excerpt, render_article, render_comment};
 use byline_core::permalink;
 use byline_core::thread::ThreadNode;
 use byline_core::time::{human_date, human_datetime, machine_datetime};
-use byline_core::{Article, ArticleKind, Comment, CommentStatus, Settings, Term, TermKind};
-use byline_render::view::{ArticleSummary, ArticleView, AuthorView, CommentView, DateView, SiteView, TermView, safe};
+use byline_core::{Article, ArticleKind, Comment, CommentStatus, Term, TermKind};
+use byline_render::view::{ArticleSummary, ArticleView, AuthorView, CommentView, DateView, FeedLink, TermView, safe};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// Words in an automatic excerpt, as in WordPress.
 const EXCERPT_WORDS: usize = 55;
-
-pub fn site_view(settings: &Settings) -> SiteView {
-    SiteView {
-        title: settings.title.clone(),
-        tagline: settings.tagline.clone(),
-    }
-}
 
 pub fn date_view(at: DateTime<Utc>, tz: Tz) -> DateView {
     DateView {
@@ -79,6 +72,7 @@ pub fn summary_view(article: &Article, author: AuthorView, comment_count: u64, t
         title: article.title.clone(),
         url: article_path(article, tz),
         excerpt: excerpt(article),
+        snippet_html: None,
         published: date_view(article.published_at.unwrap_or(article.created_at), tz),
         author,
         categories: term_views(&article.categories),
@@ -129,4 +123,67 @@ pub fn comment_views(
             }
         })
         .collect()
+}
+
+/// RSS, Atom and JSON Feed links for a feed base path, for autodiscovery.
+pub fn feed_links(base_url: &str, path: &str, title: &str) -> Vec<FeedLink> {
+    use byline_core::permalink::{FeedFormat, feed_path};
+    [
+        (FeedFormat::Rss, "RSS", "application/rss+xml"),
+        (FeedFormat::Atom, "Atom", "application/atom+xml"),
+        (FeedFormat::Json, "JSON Feed", "application/feed+json"),
+    ]
+    .into_iter()
+    .map(|(format, name, mime)| FeedLink {
+        title: format!("{title} – {name}"),
+        url: format!("{base_url}{}", feed_path(path, format)),
+        mime,
+    })
+    .collect()
+}
+
+/// schema.org `NewsArticle` as JSON, escaped so it can sit in a
+/// `<script type="application/ld+json">` element.
+pub fn news_article_json_ld(
+    article: &Article,
+    author: &AuthorView,
+    canonical: &str,
+    base_url: &str,
+    site_title: &str,
+    image: Option<&str>,
+    description: &str,
+) -> byline_render::view::Value {
+    let mut doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": description,
+        "mainEntityOfPage": canonical,
+        "author": { "@type": "Person", "name": author.name, "url": format!("{base_url}{}", author.url) },
+        "publisher": { "@type": "Organization", "name": site_title, "url": format!("{base_url}/") },
+    });
+    if let Some(published) = article.published_at {
+        doc["datePublished"] = published.to_rfc3339().into();
+        doc["dateModified"] = article.updated_at.unwrap_or(published).to_rfc3339().into();
+    }
+    if let Some(image) = image {
+        doc["image"] = serde_json::json!([image]);
+    }
+    byline_render::view::json_ld(&doc)
+}
+
+/// The first image in an article's rendered body, for share cards.
+pub fn first_image(html: &str, base_url: &str) -> Option<String> {
+    let start = html.find("<img")?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let src_at = tag.find("src=\"")? + 5;
+    let src = &tag[src_at..src_at + tag[src_at..].find('"')?];
+    let src = src.replace("&amp;", "&");
+    if src.starts_with("http://") || src.starts_with("https://") {
+        Some(src)
+    } else if src.starts_with('/') {
+        Some(format!("{base_url}{src}"))
+    } else {
+        None
+    }
 }

@@ -8,12 +8,14 @@ use axum_extra::extract::SignedCookieJar;
 use byline_core::comment_form::{CommentDraft, FieldErrors};
 use byline_core::permalink::comment_page_path;
 use byline_core::thread::{nest, page_count};
-use byline_core::{Article, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
 use byline_render::view::{ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget};
 
-use crate::AppState;
+use crate::context::Ctx;
 use crate::error::WebError;
-use crate::present::{article_path, article_view, author_view, comment_views, excerpt, site_view};
+use crate::present::{
+    article_path, article_view, author_view, comment_views, excerpt, feed_links, first_image, news_article_json_ld,
+};
 use crate::visitor;
 
 /// The state of the comment form on a rendered page.
@@ -41,6 +43,25 @@ impl FormState {
     }
 }
 
+/// Who is looking: their own held comments, and whether the page shows
+/// anything personal (and so must not be cached for others).
+pub struct Viewer {
+    /// Ids of the visitor's held comments.
+    pub pending: Vec<CommentId>,
+    /// The response depends on the visitor's cookies.
+    pub personal: bool,
+}
+
+impl Viewer {
+    /// Reads the visitor's cookies.
+    pub fn from_jar(jar: &SignedCookieJar) -> Self {
+        Self {
+            pending: visitor::pending_ids(jar),
+            personal: visitor::is_personal(jar),
+        }
+    }
+}
+
 /// Whether replies may nest under `c`.
 fn takes_replies(c: &Comment, article: &Article, settings: &Settings) -> bool {
     article.comments == CommentsOpen::Open
@@ -49,17 +70,15 @@ fn takes_replies(c: &Comment, article: &Article, settings: &Settings) -> bool {
 }
 
 /// Renders the article page with discussion page `comment_page`.
-#[expect(clippy::too_many_arguments, reason = "one call site per way of arriving at the page")]
 pub async fn render(
-    state: &AppState,
-    settings: &Settings,
+    ctx: &Ctx,
     article: &Article,
     comment_page: u32,
-    pending: &[CommentId],
+    viewer: &Viewer,
     form: FormState,
     status: StatusCode,
-    personal: bool,
 ) -> Result<Response, WebError> {
+    let (state, settings) = (&ctx.state, &ctx.settings);
     let tz = settings.timezone;
     let author = state
         .store
@@ -71,7 +90,7 @@ pub async fn render(
 
     let discussion = state
         .store
-        .comment_page(article.id, comment_page, settings.comments_per_page, pending)
+        .comment_page(article.id, comment_page, settings.comments_per_page, &viewer.pending)
         .await?;
     let pages = page_count(discussion.threads, settings.comments_per_page);
     if comment_page > pages {
@@ -115,15 +134,39 @@ pub async fn render(
         None
     };
 
+    let view = article_view(article, author, tz);
+    let description = excerpt(article);
+    let canonical = ctx.abs(&page_url);
+    let image = first_image(view.body_html.as_str().unwrap_or_default(), &ctx.base);
+    let is_post = article.kind == ArticleKind::Post;
+    let mut feeds = feed_links(&ctx.base, "/", &settings.title);
+    feeds.extend(feed_links(&ctx.base, &url, &format!("Comments on {}", article.title)));
+    let meta = PageMeta {
+        title: article.title.clone(),
+        description: description.clone(),
+        canonical: canonical.clone(),
+        noindex: false,
+        og_type: if is_post { "article" } else { "website" }.into(),
+        json_ld: is_post.then(|| {
+            news_article_json_ld(
+                article,
+                &view.author,
+                &canonical,
+                &ctx.base,
+                &settings.title,
+                image.as_deref(),
+                &description,
+            )
+        }),
+        image,
+        feeds,
+        published: article.published_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
+        modified: article.updated_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
+    };
     let page = ArticlePage {
-        site: site_view(settings),
-        meta: PageMeta {
-            title: article.title.clone(),
-            description: excerpt(article),
-            canonical: page_url.clone(),
-            noindex: false,
-        },
-        article: article_view(article, author, tz),
+        site: ctx.site(),
+        meta,
+        article: view,
         discussion: DiscussionView {
             approved: discussion.approved,
             threads,
@@ -136,7 +179,7 @@ pub async fn render(
     };
     let html = state.renderer.render("article.html", &page)?;
     let mut response = (status, Html(html)).into_response();
-    if personal {
+    if viewer.personal {
         // The page shows this visitor's held comments or saved details.
         response
             .headers_mut()

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 
 use axum::Form;
+use axum::extract::ConnectInfo;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
@@ -20,8 +20,8 @@ use byline_store::{NewComment, SubmitError};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::article::{self, FormState};
-use crate::AppState;
+use super::article::{self, FormState, Viewer};
+use crate::context::Ctx;
 use crate::error::WebError;
 use crate::present::article_path;
 use crate::visitor;
@@ -43,7 +43,7 @@ pub struct CommentForm {
 
 /// Handles a submitted comment.
 pub async fn post_comment(
-    State(state): State<AppState>,
+    ctx: Ctx,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: SignedCookieJar,
@@ -74,6 +74,7 @@ pub async fn post_comment(
     };
 
     let now = Utc::now();
+    let state = &ctx.state;
     let article = state
         .store
         .article(article_id)
@@ -89,21 +90,21 @@ pub async fn post_comment(
             kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
         });
     }
-    let settings = state.store.settings().await?;
-    let pending = visitor::pending_ids(&jar);
-    let personal = visitor::is_personal(&jar);
+    let settings = &ctx.settings;
+    let viewer = Viewer::from_jar(&jar);
     let refuse = |status: StatusCode, form: FormState| {
-        let (state, settings, article, pending) = (&state, &settings, &article, &pending);
+        let (ctx, article, viewer) = (&ctx, &article, &viewer);
         async move {
             let page = match form.reply_to {
-                Some(parent) => state
+                Some(parent) => ctx
+                    .state
                     .store
-                    .comment_page_of(parent, settings.comments_per_page)
+                    .comment_page_of(parent, ctx.settings.comments_per_page)
                     .await
                     .unwrap_or(1),
                 None => 1,
             };
-            article::render(state, settings, article, page, pending, form, status, personal).await
+            article::render(ctx, article, page, viewer, form, status).await
         }
     };
 

@@ -1,91 +1,107 @@
-//! Home page and archives: lists of article summaries, newest first.
+//! Home page, archives and search results: lists of article summaries.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use axum::response::{Html, IntoResponse, Response};
 use byline_core::permalink::{self, list_page_path};
-use byline_core::{ArticleKind, Settings, TermKind};
-use byline_render::view::{ListHeading, ListPage, PageMeta, Pagination};
-use byline_store::{ArticleFilter, ArticleQuery};
+use byline_core::search::{highlight, terms};
+use byline_core::{Article, ArticleKind, TermKind};
+use byline_render::view::{ArticleSummary, ListHeading, ListPage, PageMeta, Pagination, safe};
+use byline_store::{ArticleFilter, ArticleQuery, Page};
 use chrono::{Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::AppState;
+use crate::context::Ctx;
 use crate::error::WebError;
-use crate::present::{author_view, site_view, summary_view};
+use crate::present::{author_view, feed_links, summary_view};
+
+/// A list page's own parts.
+struct Listing {
+    base: String,
+    heading: Option<ListHeading>,
+    title: String,
+    description: Option<String>,
+    og_type: &'static str,
+    feed: Option<(String, String)>,
+}
 
 /// `/` and `/page/N/`.
-pub async fn home(state: &AppState, settings: &Settings, page: u32) -> Result<Response, WebError> {
-    let title = if page > 1 {
-        format!("Page {page}")
-    } else {
-        String::new()
+pub async fn home(ctx: &Ctx, page: u32) -> Result<Response, WebError> {
+    let listing = Listing {
+        base: "/".into(),
+        heading: None,
+        title: if page > 1 {
+            format!("Page {page}")
+        } else {
+            String::new()
+        },
+        description: None,
+        og_type: "website",
+        feed: None,
     };
-    render_list(state, settings, ArticleFilter::All, page, "/", None, title).await
+    let found = articles(ctx, ArticleFilter::All, page).await?;
+    render(ctx, found, page, listing).await
 }
 
 /// `/author/NICENAME/`: the author's profile over their articles.
-pub async fn by_author(state: &AppState, settings: &Settings, nicename: &str, page: u32) -> Result<Response, WebError> {
-    let author = state
+pub async fn by_author(ctx: &Ctx, nicename: &str, page: u32) -> Result<Response, WebError> {
+    let author = ctx
+        .state
         .store
         .author_by_nicename(nicename)
         .await?
         .ok_or(WebError::NotFound)?;
-    let view = author_view(&author, &state.avatar_key[..]);
-    let heading = ListHeading {
-        title: view.name.clone(),
-        description: None,
-        author: Some(view),
-    };
+    let view = author_view(&author, &ctx.state.avatar_key[..]);
     let base = permalink::author_path(&author.nicename);
-    let title = author.profile.display_name.clone();
-    render_list(
-        state,
-        settings,
-        ArticleFilter::Author(author.id),
-        page,
-        &base,
-        Some(heading),
-        title,
-    )
-    .await
+    let listing = Listing {
+        feed: Some((base.clone(), author.profile.display_name.clone())),
+        base,
+        title: author.profile.display_name.clone(),
+        description: Some(author.profile.bio.clone()).filter(|b| !b.is_empty()),
+        og_type: "profile",
+        heading: Some(ListHeading {
+            title: view.name.clone(),
+            author: Some(view),
+            ..Default::default()
+        }),
+    };
+    let found = articles(ctx, ArticleFilter::Author(author.id), page).await?;
+    render(ctx, found, page, listing).await
 }
 
 /// `/category/slug/` and `/tag/slug/`.
-pub async fn by_term(
-    state: &AppState,
-    settings: &Settings,
-    kind: TermKind,
-    slug: &str,
-    page: u32,
-) -> Result<Response, WebError> {
-    let term = state.store.term_by_slug(kind, slug).await?.ok_or(WebError::NotFound)?;
+pub async fn by_term(ctx: &Ctx, kind: TermKind, slug: &str, page: u32) -> Result<Response, WebError> {
+    let term = ctx
+        .state
+        .store
+        .term_by_slug(kind, slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let (label, base) = match kind {
         TermKind::Category => ("Category", permalink::category_path(term.slug.as_str())),
         TermKind::Tag => ("Tag", permalink::tag_path(term.slug.as_str())),
     };
     let title = format!("{label}: {}", term.name);
-    let heading = ListHeading {
-        title: title.clone(),
-        ..Default::default()
-    };
-    render_list(
-        state,
-        settings,
-        ArticleFilter::Term(term.id),
-        page,
-        &base,
-        Some(heading),
+    let listing = Listing {
+        feed: Some((base.clone(), title.clone())),
+        base,
+        heading: Some(ListHeading {
+            title: title.clone(),
+            ..Default::default()
+        }),
         title,
-    )
-    .await
+        description: None,
+        og_type: "website",
+    };
+    let found = articles(ctx, ArticleFilter::Term(term.id), page).await?;
+    render(ctx, found, page, listing).await
 }
 
 /// `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`: articles dated in that period in
 /// the site's zone.
 pub async fn by_date(
-    state: &AppState,
-    settings: &Settings,
+    ctx: &Ctx,
     year: i32,
     month: Option<u32>,
     day: Option<u32>,
@@ -101,18 +117,84 @@ pub async fn by_date(
         _ => (start.checked_add_months(Months::new(12)), year.to_string()),
     };
     let end = end.ok_or(WebError::NotFound)?;
-    let tz = settings.timezone;
+    let tz = ctx.settings.timezone;
     let filter = ArticleFilter::Published {
         from: local_midnight(start, tz),
         to: local_midnight(end, tz),
     };
     let title = format!("Articles from {label}");
-    let heading = ListHeading {
-        title: title.clone(),
-        ..Default::default()
+    let listing = Listing {
+        base: permalink::date_path(year, month, day),
+        heading: Some(ListHeading {
+            title: title.clone(),
+            ..Default::default()
+        }),
+        title,
+        description: None,
+        og_type: "website",
+        feed: None,
     };
-    let base = permalink::date_path(year, month, day);
-    render_list(state, settings, filter, page, &base, Some(heading), title).await
+    let found = articles(ctx, filter, page).await?;
+    render(ctx, found, page, listing).await
+}
+
+/// `/search?q=…` (and WordPress's `/?s=…`): published articles and pages
+/// matching every word, title matches first, with highlighted passages.
+pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebError> {
+    let query = query.trim();
+    let shown: String = query.chars().take(200).collect();
+    let words = terms(query);
+    let per_page = ctx.settings.posts_per_page;
+    let hits = ctx.state.store.search(&words, Utc::now(), page, per_page).await?;
+    if page > 1 && hits.items.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let (articles, snippets): (Vec<Article>, Vec<String>) =
+        hits.items.into_iter().map(|h| (h.article, h.snippet)).unzip();
+    let found = Page {
+        items: articles,
+        total: hits.total,
+    };
+    let description = match (words.is_empty(), found.total) {
+        (true, _) => "Type one or more words to search the articles.".to_owned(),
+        (false, 0) => format!("No articles match “{shown}”. Try fewer or different words."),
+        (false, 1) => "One article found.".to_owned(),
+        (false, n) => format!("{n} articles found."),
+    };
+    let encoded: String = url_encode(&shown);
+    let listing = Listing {
+        base: format!("/search?q={encoded}"),
+        heading: Some(ListHeading {
+            title: if shown.is_empty() {
+                "Search".into()
+            } else {
+                format!("Search results for “{shown}”")
+            },
+            description: Some(description),
+            query: Some(shown.clone()),
+            ..Default::default()
+        }),
+        title: format!("Search: {shown}"),
+        description: None,
+        og_type: "website",
+        feed: None,
+    };
+    render_with(ctx, found, page, listing, |summaries| {
+        for (summary, snippet) in summaries.iter_mut().zip(&snippets) {
+            summary.snippet_html = Some(safe(highlight(snippet)));
+        }
+    })
+    .await
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
@@ -122,32 +204,39 @@ fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
         .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
-async fn render_list(
-    state: &AppState,
-    settings: &Settings,
-    filter: ArticleFilter,
-    page: u32,
-    base: &str,
-    heading: Option<ListHeading>,
-    title: String,
-) -> Result<Response, WebError> {
-    let tz = settings.timezone;
+async fn articles(ctx: &Ctx, filter: ArticleFilter, page: u32) -> Result<Page<Article>, WebError> {
     let query = ArticleQuery {
         kind: ArticleKind::Post,
         filter,
         public_at: Some(Utc::now()),
         page,
-        per_page: settings.posts_per_page,
+        per_page: ctx.settings.posts_per_page,
     };
-    let found = state.store.articles(&query).await?;
+    let found = ctx.state.store.articles(&query).await?;
     if page > 1 && found.items.is_empty() {
         return Err(WebError::NotFound);
     }
+    Ok(found)
+}
+
+async fn render(ctx: &Ctx, found: Page<Article>, page: u32, listing: Listing) -> Result<Response, WebError> {
+    render_with(ctx, found, page, listing, |_| {}).await
+}
+
+async fn render_with(
+    ctx: &Ctx,
+    found: Page<Article>,
+    page: u32,
+    listing: Listing,
+    decorate: impl FnOnce(&mut [ArticleSummary]),
+) -> Result<Response, WebError> {
+    let (state, settings) = (&ctx.state, &ctx.settings);
+    let tz = settings.timezone;
     let ids: Vec<i64> = found.items.iter().map(|a| a.id).collect();
     let counts: HashMap<i64, u64> = state.store.approved_comment_counts(&ids).await?.into_iter().collect();
     let mut authors = HashMap::new();
     for article in &found.items {
-        if let std::collections::hash_map::Entry::Vacant(slot) = authors.entry(article.author_id) {
+        if let Entry::Vacant(slot) = authors.entry(article.author_id) {
             let author = state
                 .store
                 .author(article.author_id)
@@ -156,7 +245,7 @@ async fn render_list(
             slot.insert(author_view(&author, &state.avatar_key[..]));
         }
     }
-    let articles = found
+    let mut summaries: Vec<ArticleSummary> = found
         .items
         .iter()
         .map(|a| {
@@ -168,22 +257,38 @@ async fn render_list(
             )
         })
         .collect();
+    decorate(&mut summaries);
     let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
-    let description = heading
-        .as_ref()
-        .and_then(|h| h.author.as_ref().map(|a| a.bio.clone()))
-        .unwrap_or_else(|| settings.tagline.clone());
+    let is_search = listing.base.starts_with("/search");
+    let page_url = |n: u32| {
+        if is_search {
+            if n <= 1 {
+                listing.base.clone()
+            } else {
+                format!("{}&page={n}", listing.base)
+            }
+        } else {
+            list_page_path(&listing.base, n)
+        }
+    };
+    let mut feeds = feed_links(&ctx.base, "/", &settings.title);
+    if let Some((path, title)) = &listing.feed {
+        feeds.extend(feed_links(&ctx.base, path, title));
+    }
     let view = ListPage {
-        site: site_view(settings),
+        site: ctx.site(),
         meta: PageMeta {
-            title,
-            description,
-            canonical: list_page_path(base, page),
-            noindex: false,
+            title: listing.title,
+            description: listing.description.unwrap_or_else(|| settings.tagline.clone()),
+            canonical: ctx.abs(&page_url(page)),
+            noindex: is_search,
+            og_type: listing.og_type.into(),
+            feeds,
+            ..Default::default()
         },
-        heading,
-        articles,
-        pagination: Pagination::new(page, pages, |n| list_page_path(base, n)),
+        heading: listing.heading,
+        articles: summaries,
+        pagination: Pagination::new(page, pages, page_url),
     };
     Ok(Html(state.renderer.render("list.html", &view)?).into_response())
 }

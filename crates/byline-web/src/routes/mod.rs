@@ -3,6 +3,8 @@
 mod article;
 mod assets;
 mod comment;
+mod discovery;
+mod feeds;
 mod health;
 mod lists;
 mod public;
@@ -31,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/avatar/{file}", get(assets::avatar))
         .route("/static/{file}", get(assets::static_file))
         .route("/healthz", get(health::health))
+        .route("/robots.txt", get(discovery::robots))
+        .route("/sitemap.xml", get(discovery::index))
         .fallback(public::page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -128,7 +128,7 @@ async fn each_invalid_field_is_explained_and_nothing_typed_is_lost() {
             }
         }
         assert!(html.contains("On the record"), "the article is shown again");
-        assert_eq!(attrs(&html, "link[rel=canonical]", "href"), std::slice::from_ref(&path));
+        assert_eq!(attrs(&html, "link[rel=canonical]", "href"), [site.url(&path)]);
     }
     assert!(site.comments_json(None).is_empty(), "nothing invalid was stored");
 }

@@ -59,7 +59,8 @@ async fn no_email_address_appears_on_any_public_page() {
         }
         for attr in ["href", "src"] {
             for link in attrs(&body, &format!("[{attr}]"), attr) {
-                let link = link.split('#').next().unwrap_or("").to_owned();
+                let link = link.split('#').next().unwrap_or("");
+                let link = link.strip_prefix(&site.base).unwrap_or(link).to_owned();
                 if link.starts_with('/') && !link.starts_with("//") {
                     queue.push_back(link);
                 }
