@@ -6,6 +6,7 @@ mod conditional;
 mod context;
 pub mod error;
 mod headers;
+mod lookup;
 mod present;
 mod routes;
 mod visitor;

@@ -2,8 +2,6 @@
 //! of approved comments (site, one article). Comment feeds carry names,
 //! never email addresses.
 
-use std::collections::HashMap;
-
 use axum::http::HeaderMap;
 use axum::response::Response;
 use byline_core::markdown::{plain_excerpt, render_article, render_comment};
@@ -16,6 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::conditional;
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::lookup;
 use crate::present::{article_path, excerpt};
 
 /// Serves the feed `source` in `format`.
@@ -113,17 +112,9 @@ async fn article_feed(
         per_page: settings.feed_items,
     };
     let articles = store.articles(&query).await?.items;
-    let mut names: HashMap<i64, String> = HashMap::new();
+    let authors = lookup::authors_of(store.as_ref(), &articles).await?;
     let mut items = Vec::with_capacity(articles.len());
     for a in &articles {
-        if !names.contains_key(&a.author_id) {
-            let name = store
-                .author(a.author_id)
-                .await?
-                .map(|au| au.profile.display_name)
-                .unwrap_or_default();
-            names.insert(a.author_id, name);
-        }
         let url = ctx.abs(&article_path(a, settings.timezone));
         let published = a.published_at.unwrap_or(a.created_at);
         items.push(FeedItem {
@@ -132,7 +123,7 @@ async fn article_feed(
             url,
             published,
             updated: a.updated_at.unwrap_or(published),
-            author: names[&a.author_id].clone(),
+            author: authors[&a.author_id].profile.display_name.clone(),
             categories: a.categories.iter().chain(&a.tags).map(|t| t.name.clone()).collect(),
             summary: excerpt(a),
             content_html: settings.feed_full_text.then(|| render_article(&a.body).into_string()),
@@ -159,15 +150,12 @@ async fn comment_feed(
     let comments = store
         .recent_comments(article.map(|a| a.id), Utc::now(), settings.feed_items)
         .await?;
-    let mut articles: HashMap<i64, Option<Article>> = HashMap::new();
+    let mut articles = lookup::articles_of(store.as_ref(), &comments).await?;
     if let Some(a) = article {
         articles.insert(a.id, Some(a.clone()));
     }
     let mut items = Vec::with_capacity(comments.len());
     for c in &comments {
-        if !articles.contains_key(&c.article_id) {
-            articles.insert(c.article_id, store.article(c.article_id).await?);
-        }
         let Some(on) = articles[&c.article_id].as_ref() else {
             continue;
         };

@@ -1,7 +1,6 @@
 //! Home page, archives and search results: lists of article summaries.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use axum::response::{Html, IntoResponse, Response};
 use byline_core::permalink::{self, list_page_path};
@@ -14,6 +13,7 @@ use chrono_tz::Tz;
 
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::lookup;
 use crate::present::{author_view, feed_links, summary_view};
 
 /// A list page's own parts.
@@ -234,17 +234,11 @@ async fn render_with(
     let tz = settings.timezone;
     let ids: Vec<i64> = found.items.iter().map(|a| a.id).collect();
     let counts: HashMap<i64, u64> = state.store.approved_comment_counts(&ids).await?.into_iter().collect();
-    let mut authors = HashMap::new();
-    for article in &found.items {
-        if let Entry::Vacant(slot) = authors.entry(article.author_id) {
-            let author = state
-                .store
-                .author(article.author_id)
-                .await?
-                .ok_or_else(|| WebError::Internal(format!("article {} has no author", article.id)))?;
-            slot.insert(author_view(&author, &state.avatar_key[..]));
-        }
-    }
+    let authors: HashMap<i64, _> = lookup::authors_of(state.store.as_ref(), &found.items)
+        .await?
+        .into_iter()
+        .map(|(id, author)| (id, author_view(&author, &state.avatar_key[..])))
+        .collect();
     let mut summaries: Vec<ArticleSummary> = found
         .items
         .iter()

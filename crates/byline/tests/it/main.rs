@@ -4,6 +4,7 @@
 mod archives;
 mod cli;
 mod comment_form;
+mod discovery;
 mod discussion;
 mod privacy;
 mod support;
