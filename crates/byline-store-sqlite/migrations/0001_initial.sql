@@ -42,8 +42,8 @@ CREATE TABLE articles (
     updated_at     TEXT,
     UNIQUE (kind, slug)
 );
-CREATE INDEX articles_listing ON articles (kind, status, published_at DESC);
-CREATE INDEX articles_by_author ON articles (author_id, published_at DESC);
+CREATE INDEX articles_listing ON articles (kind, status, published_at DESC, id DESC);
+CREATE INDEX articles_by_author ON articles (author_id, published_at DESC, id DESC);
 
 CREATE TABLE terms (
     id        INTEGER PRIMARY KEY,

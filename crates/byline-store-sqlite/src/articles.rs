@@ -48,25 +48,35 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, a).await?;
+    index(&mut tx, id, &a.title, &a.body, a.status).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
 
-/// Puts an article's title and plain text in the search index.
-async fn index(conn: &mut SqliteConnection, id: i64, a: &NewArticle) -> StoreResult<()> {
+/// Keeps an article's entry in the search index in step with it: only
+/// published articles are indexed, so counting and ranking never need to
+/// look at the (large) article rows.
+async fn index(
+    conn: &mut SqliteConnection,
+    id: i64,
+    title: &str,
+    body: &str,
+    status: ArticleStatus,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
         .bind(id)
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
-    sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
-        .bind(id)
-        .bind(&a.title)
-        .bind(plain_text(&a.body))
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+    if status == ArticleStatus::Published {
+        sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(title)
+            .bind(plain_text(body))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
     Ok(())
 }
 
@@ -98,22 +108,22 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, a).await?;
+    index(&mut tx, id, &a.title, &a.body, a.status).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
 
 pub async fn publish(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
-    let done =
-        sqlx::query("UPDATE articles SET status = 'published', published_at = COALESCE(published_at, ?) WHERE id = ?")
-            .bind(encode(now))
-            .bind(id)
-            .execute(pool)
-            .await
-            .map_err(backend)?;
-    if done.rows_affected() == 0 {
-        return Err(not_found(id));
-    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let current = require(fetch_one(&mut tx, id).await?, id)?;
+    sqlx::query("UPDATE articles SET status = 'published', published_at = COALESCE(published_at, ?) WHERE id = ?")
+        .bind(encode(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    index(&mut tx, id, &current.title, &current.body, ArticleStatus::Published).await?;
+    tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
 
@@ -204,8 +214,14 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
         .collect::<Vec<_>>()
         .join(", ");
     let mut b = filtered(&format!("SELECT {columns}"));
-    // Drafts have no date; list them after dated articles, newest first.
-    b.push(" ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC LIMIT ")
+    // Public lists walk the listing index in order; the CLI's list also has
+    // undated drafts, which go last.
+    let order = if q.public_at.is_some() {
+        ""
+    } else {
+        "a.published_at IS NULL, "
+    };
+    b.push(format!(" ORDER BY {order}a.published_at DESC, a.id DESC LIMIT "))
         .push_bind(i64::from(q.per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
@@ -215,6 +231,11 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
         total: total as u64,
     })
 }
+
+/// At most this many of the newest matching articles are ranked by
+/// relevance; a query made of very common words ranks its most recent
+/// matches, as a news reader would want, in bounded time.
+const RANKED_WINDOW: i64 = 1_000;
 
 pub async fn search(
     pool: &SqlitePool,
@@ -237,42 +258,77 @@ pub async fn search(
         .join(" ");
     let in_title = format!("title : ({all})");
     let mut conn = pool.acquire().await.map_err(backend)?;
-    let public = "a.status = 'published' AND a.published_at <= ?";
+    // Only published articles are indexed; scheduled ones (a handful) are
+    // left out here, so nothing below touches the article rows.
+    let not_scheduled = "rowid NOT IN (SELECT id FROM articles WHERE status = 'published' AND published_at > ?)";
     let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ? AND {public}"
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND {not_scheduled}"
     ))
     .bind(&all)
     .bind(encode(now))
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
+    let window: i64 = if total > RANKED_WINDOW {
+        sqlx::query_scalar(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        )
+        .bind(&all)
+        .bind(RANKED_WINDOW - 1)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?
+        .unwrap_or(0)
+    } else {
+        0
+    };
+    // Rank on ids alone: title matches first, then bm25 with titles weighing most.
+    let ranked: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND {not_scheduled} \
+         ORDER BY rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?) DESC, \
+         bm25(articles_fts, 10.0, 1.0), rowid DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(&all)
+    .bind(window)
+    .bind(encode(now))
+    .bind(&in_title)
+    .bind(window)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    if ranked.is_empty() {
+        return Ok(Page {
+            items: Vec::new(),
+            total: total as u64,
+        });
+    }
+    // Only the page of hits gets its row and snippet read.
     let columns: String = ARTICLE_COLUMNS
         .split(", ")
         .map(|c| format!("a.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!(
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
         "SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet \
-         FROM articles_fts f JOIN articles a ON a.id = f.rowid \
-         WHERE articles_fts MATCH ? AND {public} \
-         ORDER BY f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) DESC, bm25(articles_fts, 10.0, 1.0), a.id DESC \
-         LIMIT ? OFFSET ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(&all)
-        .bind(encode(now))
-        .bind(&in_title)
-        .bind(i64::from(per_page))
-        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let mut snippets = Vec::with_capacity(rows.len());
-    let mut articles = Vec::with_capacity(rows.len());
-    for row in &rows {
-        snippets.push(row.try_get::<String, _>("snippet").map_err(backend)?);
-        articles.push(ArticleRow::from_row(row).map_err(backend)?);
+         FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH "
+    ));
+    b.push_bind(&all).push(" AND f.rowid IN (");
+    let mut ids = b.separated(", ");
+    for id in &ranked {
+        ids.push_bind(*id);
     }
+    b.push(")");
+    let rows = b.build().fetch_all(&mut *conn).await.map_err(backend)?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let snippet = row.try_get::<String, _>("snippet").map_err(backend)?;
+        found.push((ArticleRow::from_row(row).map_err(backend)?, snippet));
+    }
+    // Back into rank order.
+    found.sort_by_key(|(row, _)| ranked.iter().position(|id| *id == row.id()));
+    let (articles, snippets): (Vec<ArticleRow>, Vec<String>) = found.into_iter().unzip();
     let articles = with_terms(&mut conn, articles).await?;
     let items = articles
         .into_iter()

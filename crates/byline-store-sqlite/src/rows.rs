@@ -70,6 +70,11 @@ pub const ARTICLE_COLUMNS: &str =
     "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
 
 impl ArticleRow {
+    /// The row's article id.
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
     /// The article without its terms (the caller adds them).
     pub fn into_article(self) -> Result<Article, sqlx::Error> {
         Ok(Article {

@@ -228,7 +228,7 @@ async fn search_and_stamps(store: &dyn Store, author: i64) {
     let accents = store.create_article(&accents, now).await.unwrap();
     let mut hidden = new_article(author, "Dredging draft", None);
     hidden.body = "dredging".into();
-    store.create_article(&hidden, now).await.unwrap();
+    let hidden = store.create_article(&hidden, now).await.unwrap();
 
     let found = store.search(&terms("DREDGING contract"), now, 1, 10).await.unwrap();
     let ids: Vec<i64> = found.items.iter().map(|h| h.article.id).collect();
@@ -267,6 +267,14 @@ async fn search_and_stamps(store: &dyn Store, author: i64) {
     assert_eq!(store.search(&terms("dredging"), now, 1, 10).await.unwrap().total, 1);
     store.delete_article(accents.id).await.unwrap();
     assert_eq!(store.search(&terms("zurich"), now, 1, 10).await.unwrap().total, 0);
+    let mut scheduled = new_article(author, "Future dredging", Some("2030-01-01T00:00:00Z"));
+    scheduled.body = "dredging".into();
+    store.create_article(&scheduled, now).await.unwrap();
+    assert_eq!(store.search(&terms("dredging"), now, 1, 10).await.unwrap().total, 1, "scheduled articles wait");
+    store.publish_article(hidden.id, now).await.unwrap();
+    let found = store.search(&terms("dredging"), now, 1, 10).await.unwrap();
+    assert_eq!(found.total, 2, "a published draft becomes searchable");
+    assert_eq!(found.items.len(), 2);
 
     let stamps = store.article_stamps(ArticleKind::Post, now, 1, 2).await.unwrap();
     assert_eq!(stamps.items.len(), 2);

@@ -39,6 +39,9 @@ enum Command {
     /// Moderate comments.
     #[command(subcommand)]
     Comment(commands::comment::Command),
+    /// Development and benchmark tools (generated content, measurements).
+    #[command(subcommand)]
+    Dev(commands::dev::Command),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
             Command::Post(cmd) => commands::post::run(&cli.data, cmd).await,
             Command::Settings(cmd) => commands::settings::run(&cli.data, cmd).await,
             Command::Comment(cmd) => commands::comment::run(&cli.data, cmd).await,
+            Command::Dev(cmd) => commands::dev::run(&cli.data, cmd).await,
         }
     });
     match result {

@@ -2,6 +2,7 @@
 
 pub mod author;
 pub mod comment;
+pub mod dev;
 pub mod post;
 pub mod serve;
 pub mod settings;
