@@ -1,0 +1,1 @@
+//! WordPress post content to HTML (being written).
