@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use crate::slug::Slug;
 
 /// Posts appear in the home page and archives; pages stand alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ArticleKind {
     /// A dated article.
+    #[default]
     Post,
     /// An undated page such as "About".
     Page,
@@ -32,14 +33,22 @@ impl ArticleKind {
     }
 }
 
-/// Publication state. A published article dated in the future is
-/// scheduled: it stays invisible until its date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Publication state, with WordPress's meanings. A published article
+/// dated in the future is scheduled (WordPress's `future`): it stays
+/// invisible until its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ArticleStatus {
     /// Work in progress; never public.
+    #[default]
     Draft,
+    /// Submitted for review; never public.
+    Pending,
     /// Public from `published_at` on.
     Published,
+    /// Visible to the site's own people only; never public.
+    Private,
+    /// Deleted softly; never public.
+    Trash,
 }
 
 impl ArticleStatus {
@@ -47,24 +56,61 @@ impl ArticleStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
+            Self::Pending => "pending",
             Self::Published => "published",
+            Self::Private => "private",
+            Self::Trash => "trash",
         }
     }
 
-    /// Inverse of [`Self::as_str`]; accepts WordPress's `publish` too.
+    /// Inverse of [`Self::as_str`]; accepts WordPress's `publish` and
+    /// `future` too.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "draft" => Some(Self::Draft),
-            "published" | "publish" => Some(Self::Published),
+            "pending" => Some(Self::Pending),
+            "published" | "publish" | "future" => Some(Self::Published),
+            "private" => Some(Self::Private),
+            "trash" => Some(Self::Trash),
+            _ => None,
+        }
+    }
+}
+
+/// How an article's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BodyFormat {
+    /// Markdown (written in byline).
+    #[default]
+    Markdown,
+    /// HTML (imported from WordPress), sanitised when rendered.
+    Html,
+}
+
+impl BodyFormat {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+        }
+    }
+
+    /// Inverse of [`Self::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "markdown" => Some(Self::Markdown),
+            "html" => Some(Self::Html),
             _ => None,
         }
     }
 }
 
 /// Whether readers may comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum CommentsOpen {
     /// The "Leave a Reply" form is shown and accepts posts.
+    #[default]
     Open,
     /// "Comments are closed."; posts are refused with 403.
     Closed,
@@ -143,8 +189,10 @@ pub struct Article {
     pub title: String,
     /// URL segment.
     pub slug: Slug,
-    /// Markdown source of the body.
+    /// Source of the body.
     pub body: String,
+    /// Markdown or HTML.
+    pub format: BodyFormat,
     /// Hand-written summary for lists and feeds; derived from the body when absent.
     pub excerpt: Option<String>,
     /// Draft or published.
@@ -161,6 +209,12 @@ pub struct Article {
     pub categories: Vec<Term>,
     /// Tags, in name order.
     pub tags: Vec<Term>,
+    /// Readers must give this password to see the body and discussion.
+    pub password: Option<String>,
+    /// Pinned to the top of the home page.
+    pub sticky: bool,
+    /// The WordPress post id this article was imported from.
+    pub wp_id: Option<i64>,
 }
 
 impl Article {
@@ -171,7 +225,7 @@ impl Article {
 }
 
 /// What it takes to create or replace an article's content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewArticle {
     /// Post or page.
     pub kind: ArticleKind,
@@ -181,8 +235,10 @@ pub struct NewArticle {
     pub title: String,
     /// Chosen slug; derived from the title (and made unique) when absent.
     pub slug: Option<Slug>,
-    /// Markdown body.
+    /// Body source.
     pub body: String,
+    /// Markdown or HTML.
+    pub format: BodyFormat,
     /// Optional summary.
     pub excerpt: Option<String>,
     /// Draft or published.
@@ -195,4 +251,8 @@ pub struct NewArticle {
     pub categories: Vec<String>,
     /// Tag names; created on first use.
     pub tags: Vec<String>,
+    /// Password readers must give, if any.
+    pub password: Option<String>,
+    /// Pinned to the top of the home page.
+    pub sticky: bool,
 }

@@ -49,6 +49,39 @@ impl CommentStatus {
     }
 }
 
+/// What kind of response a comment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CommentKind {
+    /// A reader's comment.
+    #[default]
+    Comment,
+    /// An automatic notice that another site linked here (imported).
+    Pingback,
+    /// A manual notice of a link (imported).
+    Trackback,
+}
+
+impl CommentKind {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Comment => "comment",
+            Self::Pingback => "pingback",
+            Self::Trackback => "trackback",
+        }
+    }
+
+    /// Inverse of [`Self::as_str`]; WordPress's empty type is a comment.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "" | "comment" => Some(Self::Comment),
+            "pingback" => Some(Self::Pingback),
+            "trackback" => Some(Self::Trackback),
+            _ => None,
+        }
+    }
+}
+
 /// A stored comment, as moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
@@ -79,4 +112,10 @@ pub struct Comment {
     pub status: CommentStatus,
     /// When it was received.
     pub created_at: DateTime<Utc>,
+    /// Comment, pingback or trackback.
+    pub kind: CommentKind,
+    /// The author account of a commenter who was logged in (imported).
+    pub author_id: Option<i64>,
+    /// The WordPress comment id this comment was imported from.
+    pub wp_id: Option<i64>,
 }

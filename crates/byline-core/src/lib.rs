@@ -21,9 +21,9 @@ pub mod submission;
 pub mod thread;
 pub mod time;
 
-pub use article::{Article, ArticleKind, ArticleStatus, CommentsOpen, NewArticle, Term, TermKind};
+pub use article::{Article, ArticleKind, ArticleStatus, BodyFormat, CommentsOpen, NewArticle, Term, TermKind};
 pub use author::{Author, AuthorProfile, Login};
-pub use comment::{Comment, CommentId, CommentStatus};
+pub use comment::{Comment, CommentId, CommentKind, CommentStatus};
 pub use html::SanitizedHtml;
 pub use settings::{SettingKey, Settings};
 pub use slug::Slug;

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::article::BodyFormat;
 use crate::html::SanitizedHtml;
 
 /// Renders an article body: CommonMark with tables, footnotes,
@@ -21,6 +22,61 @@ pub fn render_article(markdown: &str) -> SanitizedHtml {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     push_with_attributions(&mut out, events);
     SanitizedHtml::new(ARTICLE_POLICY.clean(&out).to_string())
+}
+
+/// Sanitises HTML written elsewhere (a WordPress import) with the same
+/// policy as Markdown articles, so both kinds of body are equally safe.
+pub fn sanitize_article_html(html: &str) -> SanitizedHtml {
+    SanitizedHtml::new(ARTICLE_POLICY.clean(html).to_string())
+}
+
+/// Renders a body in its format.
+pub fn render_body(body: &str, format: BodyFormat) -> SanitizedHtml {
+    match format {
+        BodyFormat::Markdown => render_article(body),
+        BodyFormat::Html => sanitize_article_html(body),
+    }
+}
+
+/// The readable text of a body in its format (search index, excerpts).
+pub fn body_text(body: &str, format: BodyFormat) -> String {
+    match format {
+        BodyFormat::Markdown => plain_text(body),
+        BodyFormat::Html => html_text(body),
+    }
+}
+
+/// The first `words` words of a body in its format; "…" marks a cut.
+pub fn body_excerpt(body: &str, format: BodyFormat, words: usize) -> String {
+    cut_words(&body_text(body, format), words)
+}
+
+/// Text of an HTML fragment: tags dropped (as word breaks), entities decoded.
+pub fn html_text(html: &str) -> String {
+    static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::empty();
+        b.clean_content_tags(HashSet::from(["script", "style"]));
+        b
+    });
+    let spaced = html.replace('<', " <");
+    let text = TEXT_ONLY.clean(&spaced).to_string();
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cut_words(text: &str, words: usize) -> String {
+    let all: Vec<&str> = text.split_whitespace().collect();
+    if all.len() > words {
+        format!("{}…", all[..words].join(" "))
+    } else {
+        all.join(" ")
+    }
 }
 
 /// Renders a reader's comment: paragraphs, emphasis, links, code, quotes
@@ -44,13 +100,7 @@ pub fn render_comment(markdown: &str) -> SanitizedHtml {
 /// Plain text of the first `words` words of a Markdown body, for excerpts
 /// and page descriptions; "…" marks a cut.
 pub fn plain_excerpt(markdown: &str, words: usize) -> String {
-    let text = plain_text(markdown);
-    let all: Vec<&str> = text.split_whitespace().collect();
-    if all.len() > words {
-        format!("{}…", all[..words].join(" "))
-    } else {
-        all.join(" ")
-    }
+    cut_words(&plain_text(markdown), words)
 }
 
 /// The readable text of a Markdown body (for the search index and
@@ -326,6 +376,24 @@ mod tests {
                 && html.contains("<code>code</code>")
         );
         assert!(html.contains("<blockquote>"), "{html}");
+    }
+
+    #[test]
+    fn imported_html_is_sanitised_and_has_text() {
+        let html = "<p>One &amp; <b>two</b></p><p>three<script>alert(1)</script></p><figure class=\"wp-caption\"><img src=\"https://x.example/a.jpg\" alt=\"A\" onerror=\"x()\"><figcaption>Cap</figcaption></figure>";
+        let safe = render_body(html, BodyFormat::Html);
+        assert!(
+            !safe.as_str().contains("script") && !safe.as_str().contains("onerror"),
+            "{}",
+            safe.as_str()
+        );
+        assert!(
+            safe.as_str().contains("<figcaption>Cap</figcaption>"),
+            "{}",
+            safe.as_str()
+        );
+        assert_eq!(body_text(html, BodyFormat::Html), "One & two three Cap");
+        assert_eq!(body_excerpt(html, BodyFormat::Html, 2), "One &…");
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub enum SlugError {
     /// The slug would not fit in a URL segment comfortably.
     #[error("a slug can be at most {max} characters", max = Slug::MAX_LEN)]
     TooLong,
-    /// The slug has characters outside `a-z`, `0-9` and `-`.
-    #[error("a slug may contain only lowercase letters, digits and hyphens (got {0:?})")]
+    /// The slug has characters outside `a-z`, `0-9`, `-`, `_` and `%xx`.
+    #[error("a slug may contain only lowercase letters, digits, hyphens and underscores (got {0:?})")]
     Invalid(String),
 }
 
@@ -36,11 +36,22 @@ impl Slug {
         if s.len() > Self::MAX_LEN {
             return Err(SlugError::TooLong);
         }
-        let ok = s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !s.starts_with('-')
-            && !s.ends_with('-');
+        // WordPress keeps non-ASCII letters percent-encoded (`%f0%9f%93%b0`)
+        // and allows underscores; imported slugs must survive unchanged.
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        let mut ok = !s.starts_with('-') && !s.ends_with('-');
+        while ok && i < bytes.len() {
+            let b = bytes[i];
+            if b == b'%' {
+                let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+                ok = bytes.get(i + 1).is_some_and(|c| hex(*c)) && bytes.get(i + 2).is_some_and(|c| hex(*c));
+                i += 3;
+            } else {
+                ok = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+                i += 1;
+            }
+        }
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -152,6 +163,10 @@ mod tests {
     #[test]
     fn explicit_slugs_are_checked() {
         assert!(Slug::parse("good-slug-2").is_ok());
+        assert!(Slug::parse("tax-abatements-%f0%9f%93%b0").is_ok());
+        assert!(Slug::parse("old__trashed").is_ok());
+        assert!(Slug::parse("bad-%zz").is_err());
+        assert!(Slug::parse("bad-%f").is_err());
         assert!(matches!(Slug::parse("Bad Slug"), Err(SlugError::Invalid(_))));
         assert!(matches!(Slug::parse("-lead"), Err(SlugError::Invalid(_))));
         assert!(matches!(Slug::parse(&"a".repeat(201)), Err(SlugError::TooLong)));

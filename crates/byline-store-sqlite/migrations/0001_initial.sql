@@ -24,7 +24,8 @@ CREATE TABLE authors (
     tagline      TEXT NOT NULL DEFAULT '',
     bio          TEXT NOT NULL DEFAULT '',
     website      TEXT,
-    created_at   TEXT NOT NULL
+    created_at   TEXT NOT NULL,
+    wp_id        INTEGER UNIQUE
 );
 
 CREATE TABLE articles (
@@ -34,12 +35,16 @@ CREATE TABLE articles (
     title          TEXT NOT NULL,
     slug           TEXT NOT NULL,
     body           TEXT NOT NULL,
+    format         TEXT NOT NULL DEFAULT 'markdown' CHECK (format IN ('markdown', 'html')),
     excerpt        TEXT,
-    status         TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    status         TEXT NOT NULL CHECK (status IN ('draft', 'pending', 'published', 'private', 'trash')),
     comment_status TEXT NOT NULL CHECK (comment_status IN ('open', 'closed')),
     published_at   TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT,
+    password       TEXT,
+    sticky         INTEGER NOT NULL DEFAULT 0,
+    wp_id          INTEGER UNIQUE,
     UNIQUE (kind, slug)
 );
 CREATE INDEX articles_listing ON articles (kind, status, published_at DESC, id DESC);
@@ -49,8 +54,10 @@ CREATE TABLE terms (
     id        INTEGER PRIMARY KEY,
     kind      TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
     slug      TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    parent_id INTEGER REFERENCES terms (id),
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    parent_id   INTEGER REFERENCES terms (id),
+    wp_id       INTEGER UNIQUE,
     UNIQUE (kind, slug)
 );
 
@@ -74,10 +81,36 @@ CREATE TABLE comments (
     user_agent   TEXT NOT NULL,
     body         TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'spam', 'trash')),
-    created_at   TEXT NOT NULL
+    created_at   TEXT NOT NULL,
+    kind         TEXT NOT NULL DEFAULT 'comment' CHECK (kind IN ('comment', 'pingback', 'trackback')),
+    author_id    INTEGER REFERENCES authors (id),
+    wp_id        INTEGER UNIQUE
 );
 CREATE INDEX comments_threads ON comments (article_id, depth, status, created_at, id);
 CREATE INDEX comments_by_root ON comments (root_id, created_at, id);
 CREATE INDEX comments_by_address ON comments (author_ip, created_at);
 CREATE INDEX comments_by_commenter ON comments (author_email, author_name, status);
 CREATE INDEX comments_by_status ON comments (status, created_at);
+
+-- Earlier slugs of an article (WordPress's _wp_old_slug), so old links
+-- redirect to the current address.
+CREATE TABLE article_old_slugs (
+    kind       TEXT NOT NULL,
+    slug       TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (kind, slug)
+);
+
+-- Media records. Imported files stay at their old URLs until the media
+-- feature copies them.
+CREATE TABLE attachments (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+    title      TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    mime_type  TEXT NOT NULL DEFAULT '',
+    alt        TEXT NOT NULL DEFAULT '',
+    caption    TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    wp_id      INTEGER UNIQUE
+);

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use byline_core::markdown::plain_text;
-use byline_core::{Article, ArticleKind, ArticleStatus, NewArticle, Slug, Term, TermKind};
+use byline_core::markdown::body_text;
+use byline_core::{Article, ArticleKind, ArticleStatus, BodyFormat, NewArticle, Slug, Term, TermKind};
 use byline_store::{ArticleFilter, ArticleQuery, ArticleStamp, Page, SearchHit, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -14,7 +14,7 @@ use crate::time::{decode, decode_opt, encode};
 
 /// Binds the content columns shared by insert and update, in the order
 /// both statements list them: kind, author, title, slug, body, excerpt,
-/// status, comment status. (A macro, because `query` and `query_scalar`
+/// format, excerpt, status, comment status, password, sticky. (A macro, because `query` and `query_scalar`
 /// are different types with the same `bind`.)
 macro_rules! bind_content {
     ($query:expr, $a:expr, $slug:expr) => {
@@ -24,9 +24,12 @@ macro_rules! bind_content {
             .bind(&$a.title)
             .bind($slug.as_str())
             .bind(&$a.body)
+            .bind($a.format.as_str())
             .bind(&$a.excerpt)
             .bind($a.status.as_str())
             .bind($a.comments.as_str())
+            .bind($a.password.as_deref().filter(|p| !p.is_empty()))
+            .bind($a.sticky)
     };
 }
 
@@ -35,11 +38,11 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
     let slug = free_slug(&mut tx, a, None).await?;
     let published_at = match a.status {
         ArticleStatus::Published => Some(a.published_at.unwrap_or(now)),
-        ArticleStatus::Draft => a.published_at,
+        _ => a.published_at,
     };
     let insert = sqlx::query_scalar(
-        "INSERT INTO articles (kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO articles (kind, author_id, title, slug, body, format, excerpt, status, comment_status, password, \
+         sticky, published_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     );
     let id: i64 = bind_content!(insert, a, slug)
         .bind(published_at.map(encode))
@@ -48,7 +51,7 @@ pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> St
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, &a.title, &a.body, a.status).await?;
+    index(&mut tx, id, &a.title, &a.body, a.format, a.status).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
@@ -61,6 +64,7 @@ async fn index(
     id: i64,
     title: &str,
     body: &str,
+    format: BodyFormat,
     status: ArticleStatus,
 ) -> StoreResult<()> {
     sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
@@ -72,7 +76,7 @@ async fn index(
         sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
             .bind(id)
             .bind(title)
-            .bind(plain_text(body))
+            .bind(body_text(body, format))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -89,11 +93,11 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
         // A published article keeps its date; the change is an update.
         (true, _) => (current.published_at, Some(now)),
         (false, ArticleStatus::Published) => (Some(a.published_at.unwrap_or(now)), None),
-        (false, ArticleStatus::Draft) => (a.published_at, None),
+        (false, _) => (a.published_at, None),
     };
     let update = sqlx::query(
-        "UPDATE articles SET kind = ?, author_id = ?, title = ?, slug = ?, body = ?, excerpt = ?, status = ?, \
-         comment_status = ?, published_at = ?, updated_at = ? WHERE id = ?",
+        "UPDATE articles SET kind = ?, author_id = ?, title = ?, slug = ?, body = ?, format = ?, excerpt = ?, status = ?, \
+         comment_status = ?, password = ?, sticky = ?, published_at = ?, updated_at = ? WHERE id = ?",
     );
     bind_content!(update, a, slug)
         .bind(published_at.map(encode))
@@ -108,7 +112,7 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, &a.title, &a.body, a.status).await?;
+    index(&mut tx, id, &a.title, &a.body, a.format, a.status).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
@@ -122,7 +126,15 @@ pub async fn publish(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> StoreRes
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    index(&mut tx, id, &current.title, &current.body, ArticleStatus::Published).await?;
+    index(
+        &mut tx,
+        id,
+        &current.title,
+        &current.body,
+        current.format,
+        ArticleStatus::Published,
+    )
+    .await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }

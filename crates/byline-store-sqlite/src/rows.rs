@@ -2,7 +2,8 @@
 
 use byline_core::author::{Author, AuthorProfile, Login};
 use byline_core::{
-    Article, ArticleKind, ArticleStatus, Comment, CommentId, CommentStatus, CommentsOpen, Slug, Term, TermKind,
+    Article, ArticleKind, ArticleStatus, BodyFormat, Comment, CommentId, CommentKind, CommentStatus, CommentsOpen,
+    Slug, Term, TermKind,
 };
 use sqlx::FromRow;
 
@@ -57,17 +58,21 @@ pub struct ArticleRow {
     title: String,
     slug: String,
     body: String,
+    format: String,
     excerpt: Option<String>,
     status: String,
     comment_status: String,
     published_at: Option<String>,
     created_at: String,
     updated_at: Option<String>,
+    password: Option<String>,
+    sticky: bool,
+    wp_id: Option<i64>,
 }
 
 /// Column list matching [`ArticleRow`].
-pub const ARTICLE_COLUMNS: &str =
-    "id, kind, author_id, title, slug, body, excerpt, status, comment_status, published_at, created_at, updated_at";
+pub const ARTICLE_COLUMNS: &str = "id, kind, author_id, title, slug, body, format, excerpt, status, comment_status, \
+     published_at, created_at, updated_at, password, sticky, wp_id";
 
 impl ArticleRow {
     /// The row's article id.
@@ -84,6 +89,7 @@ impl ArticleRow {
             title: self.title,
             slug: Slug::parse(&self.slug).map_err(|_| corrupt("slug", &self.slug))?,
             body: self.body,
+            format: BodyFormat::parse(&self.format).ok_or_else(|| corrupt("format", &self.format))?,
             excerpt: self.excerpt,
             status: ArticleStatus::parse(&self.status).ok_or_else(|| corrupt("status", &self.status))?,
             comments: CommentsOpen::parse(&self.comment_status)
@@ -93,6 +99,9 @@ impl ArticleRow {
             updated_at: decode_opt(self.updated_at.as_deref())?,
             categories: Vec::new(),
             tags: Vec::new(),
+            password: self.password.filter(|p| !p.is_empty()),
+            sticky: self.sticky,
+            wp_id: self.wp_id,
         })
     }
 }
@@ -158,10 +167,14 @@ pub struct CommentRow {
     body: String,
     status: String,
     created_at: String,
+    kind: String,
+    author_id: Option<i64>,
+    wp_id: Option<i64>,
 }
 
 /// Column list matching [`CommentRow`].
-pub const COMMENT_COLUMNS: &str = "id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, author_ip, user_agent, body, status, created_at";
+pub const COMMENT_COLUMNS: &str = "id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
+     author_ip, user_agent, body, status, created_at, kind, author_id, wp_id";
 
 impl TryFrom<CommentRow> for Comment {
     type Error = sqlx::Error;
@@ -180,6 +193,9 @@ impl TryFrom<CommentRow> for Comment {
             body: r.body,
             status: CommentStatus::parse(&r.status).ok_or_else(|| corrupt("comment status", &r.status))?,
             created_at: decode(&r.created_at)?,
+            kind: CommentKind::parse(&r.kind).ok_or_else(|| corrupt("comment kind", &r.kind))?,
+            author_id: r.author_id,
+            wp_id: r.wp_id,
         })
     }
 }

@@ -91,6 +91,7 @@ fn new_article(author_id: i64, title: &str, published: Option<&str>) -> NewArtic
         published_at: published.map(at),
         categories: vec!["World News".into()],
         tags: vec!["Elections".into(), "budget".into()],
+        ..Default::default()
     }
 }
 
@@ -270,7 +271,11 @@ async fn search_and_stamps(store: &dyn Store, author: i64) {
     let mut scheduled = new_article(author, "Future dredging", Some("2030-01-01T00:00:00Z"));
     scheduled.body = "dredging".into();
     store.create_article(&scheduled, now).await.unwrap();
-    assert_eq!(store.search(&terms("dredging"), now, 1, 10).await.unwrap().total, 1, "scheduled articles wait");
+    assert_eq!(
+        store.search(&terms("dredging"), now, 1, 10).await.unwrap().total,
+        1,
+        "scheduled articles wait"
+    );
     store.publish_article(hidden.id, now).await.unwrap();
     let found = store.search(&terms("dredging"), now, 1, 10).await.unwrap();
     assert_eq!(found.total, 2, "a published draft becomes searchable");

@@ -4,7 +4,7 @@
 
 use byline_core::author::Author;
 use byline_core::identicon::avatar_key;
-use byline_core::markdown::{plain_excerpt, render_article, render_comment};
+use byline_core::markdown::{body_excerpt, render_body, render_comment};
 use byline_core::permalink;
 use byline_core::thread::ThreadNode;
 use byline_core::time::{human_date, human_datetime, machine_datetime};
@@ -63,7 +63,7 @@ pub fn article_path(article: &Article, tz: Tz) -> String {
 pub fn excerpt(article: &Article) -> String {
     match &article.excerpt {
         Some(e) if !e.trim().is_empty() => e.trim().to_owned(),
-        _ => plain_excerpt(&article.body, EXCERPT_WORDS),
+        _ => body_excerpt(&article.body, article.format, EXCERPT_WORDS),
     }
 }
 
@@ -85,7 +85,7 @@ pub fn article_view(article: &Article, author: AuthorView, tz: Tz) -> ArticleVie
         id: article.id,
         title: article.title.clone(),
         url: article_path(article, tz),
-        body_html: safe(render_article(&article.body)),
+        body_html: safe(render_body(&article.body, article.format)),
         published: article.published_at.map(|at| date_view(at, tz)),
         updated: article.updated_at.map(|at| date_view(at, tz)),
         author,

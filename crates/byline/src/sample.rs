@@ -95,6 +95,7 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
                 published_at: Some(now),
                 categories: vec!["Announcements".into()],
                 tags: vec!["welcome".into()],
+                ..Default::default()
             },
             now,
         )

@@ -4,7 +4,7 @@
 
 use axum::http::HeaderMap;
 use axum::response::Response;
-use byline_core::markdown::{plain_excerpt, render_article, render_comment};
+use byline_core::markdown::{plain_excerpt, render_body, render_comment};
 use byline_core::permalink::{self, FeedFormat, FeedSource, feed_path};
 use byline_core::{Article, ArticleKind, TermKind};
 use byline_render::feeds::{self, Feed, FeedItem};
@@ -126,7 +126,9 @@ async fn article_feed(
             author: authors[&a.author_id].profile.display_name.clone(),
             categories: a.categories.iter().chain(&a.tags).map(|t| t.name.clone()).collect(),
             summary: excerpt(a),
-            content_html: settings.feed_full_text.then(|| render_article(&a.body).into_string()),
+            content_html: settings
+                .feed_full_text
+                .then(|| render_body(&a.body, a.format).into_string()),
         });
     }
     Ok(Feed {

@@ -166,6 +166,7 @@ async fn seed(store: &dyn Store, articles: u32, comments: u32, words: u32) -> an
             published_at: Some(now - Span::minutes(i64::from(articles - n))),
             categories: vec![text.next().to_owned()],
             tags: vec![text.next().to_owned(), text.next().to_owned()],
+            ..Default::default()
         };
         ids.push(store.create_article(&article, now).await?.id);
     }

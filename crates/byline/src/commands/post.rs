@@ -114,6 +114,7 @@ fn report(article: &Article, settings: &Settings, verb: &str) {
         }
         ArticleStatus::Published if article.is_public_at(Utc::now()) => "published".to_owned(),
         ArticleStatus::Published => "scheduled".to_owned(),
+        other => other.as_str().to_owned(),
     };
     println!("{verb} article {} ({state}): {path}", article.id);
 }
@@ -221,6 +222,7 @@ async fn read_article(
         published_at,
         categories: file.categories.clone(),
         tags: file.tags.clone(),
+        ..Default::default()
     };
     Ok((file, new))
 }
