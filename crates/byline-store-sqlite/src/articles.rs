@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use byline_core::markdown::body_text;
 use byline_core::{Article, ArticleKind, ArticleStatus, BodyFormat, NewArticle, Slug, Term, TermKind};
-use byline_store::{ArticleFilter, ArticleQuery, ArticleStamp, Page, SearchHit, StoreError, StoreResult};
+use byline_store::{
+    ArticleFilter, ArticleQuery, ArticleStamp, AttachmentRecord, Page, SearchHit, StoreError, StoreResult, TermRecord,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
@@ -36,30 +38,57 @@ macro_rules! bind_content {
 pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
     let slug = free_slug(&mut tx, a, None).await?;
+    let id = insert(&mut tx, a, &slug, Stamps { created_at: now, updated_at: None, wp_id: None }).await?;
+    set_terms(&mut tx, id, a).await?;
+    tx.commit().await.map_err(backend)?;
+    require(by_id(pool, id).await?, id)
+}
+
+/// Times and origin of a new row.
+pub(crate) struct Stamps {
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub wp_id: Option<i64>,
+}
+
+/// Inserts an article row under `slug` and indexes it; terms are the caller's.
+pub(crate) async fn insert(conn: &mut SqliteConnection, a: &NewArticle, slug: &Slug, stamps: Stamps) -> StoreResult<i64> {
     let published_at = match a.status {
-        ArticleStatus::Published => Some(a.published_at.unwrap_or(now)),
+        ArticleStatus::Published => Some(a.published_at.unwrap_or(stamps.created_at)),
         _ => a.published_at,
     };
     let insert = sqlx::query_scalar(
         "INSERT INTO articles (kind, author_id, title, slug, body, format, excerpt, status, comment_status, password, \
-         sticky, published_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         sticky, published_at, created_at, updated_at, wp_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING id",
     );
     let id: i64 = bind_content!(insert, a, slug)
         .bind(published_at.map(encode))
-        .bind(encode(now))
-        .fetch_one(&mut *tx)
+        .bind(encode(stamps.created_at))
+        .bind(stamps.updated_at.map(encode))
+        .bind(stamps.wp_id)
+        .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
-    set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, &a.title, &a.body, a.format, a.status).await?;
-    tx.commit().await.map_err(backend)?;
-    require(by_id(pool, id).await?, id)
+    index(conn, id, &a.title, &a.body, a.format, a.status).await?;
+    Ok(id)
+}
+
+/// `base`, or `base-2`, `base-3`… whichever no other article of the kind uses.
+pub(crate) async fn unique_slug(conn: &mut SqliteConnection, kind: ArticleKind, base: &Slug) -> StoreResult<Slug> {
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while slug_owner(conn, kind, &candidate, None).await?.is_some() {
+        candidate = base.with_suffix(n);
+        n += 1;
+    }
+    Ok(candidate)
 }
 
 /// Keeps an article's entry in the search index in step with it: only
 /// published articles are indexed, so counting and ranking never need to
 /// look at the (large) article rows.
-async fn index(
+pub(crate) async fn index(
     conn: &mut SqliteConnection,
     id: i64,
     title: &str,
@@ -175,6 +204,57 @@ async fn fetch_one(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<A
         .await
         .map_err(backend)?;
     Ok(with_terms(conn, row.into_iter().collect()).await?.pop())
+}
+
+pub async fn by_wp_id(pool: &SqlitePool, wp_id: i64) -> StoreResult<Option<Article>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE wp_id = ?")
+        .bind(wp_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    by_id(pool, id.unwrap_or(wp_id)).await
+}
+
+pub async fn by_old_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT article_id FROM article_old_slugs WHERE kind = ? AND slug = ?")
+        .bind(kind.as_str())
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    match id {
+        Some(id) => by_id(pool, id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn terms(pool: &SqlitePool) -> StoreResult<Vec<TermRecord>> {
+    let rows: Vec<(i64, String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT t.id, t.kind, t.slug, t.name, t.description, p.slug FROM terms t LEFT JOIN terms p ON p.id = t.parent_id \
+         ORDER BY t.parent_id IS NOT NULL, t.id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.into_iter()
+        .map(|(id, kind, slug, name, description, parent_slug)| {
+            let term = TermRow { id, kind, slug, name }.try_into().map_err(backend)?;
+            Ok(TermRecord { term, description, parent_slug })
+        })
+        .collect()
+}
+
+pub async fn attachments(pool: &SqlitePool) -> StoreResult<Vec<AttachmentRecord>> {
+    let rows: Vec<(i64, Option<i64>, String, String, String, String)> =
+        sqlx::query_as("SELECT id, article_id, title, url, mime_type, created_at FROM attachments ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .map_err(backend)?;
+    rows.into_iter()
+        .map(|(id, article_id, title, url, mime_type, created)| {
+            Ok(AttachmentRecord { id, article_id, title, url, mime_type, created_at: decode(&created).map_err(backend)? })
+        })
+        .collect()
 }
 
 pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
@@ -451,13 +531,10 @@ async fn free_slug(conn: &mut SqliteConnection, a: &NewArticle, own_id: Option<i
     let base = Slug::from_title(&a.title)
         .or_else(|_| Slug::parse("untitled"))
         .map_err(|e| StoreError::Backend(e.to_string()))?;
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while slug_owner(conn, a.kind, &candidate, own_id).await?.is_some() {
-        candidate = base.with_suffix(n);
-        n += 1;
+    match slug_owner(conn, a.kind, &base, own_id).await? {
+        None => Ok(base),
+        Some(_) => unique_slug(conn, a.kind, &base).await,
     }
-    Ok(candidate)
 }
 
 /// The other article of the same kind using `slug`, if any.

@@ -238,6 +238,12 @@ pub async fn recent(
         .map_err(backend)
 }
 
+pub async fn of_article(pool: &SqlitePool, article_id: i64) -> StoreResult<Vec<Comment>> {
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE article_id = ? ORDER BY created_at, id");
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(article_id).fetch_all(pool).await.map_err(backend)?;
+    rows.into_iter().map(Comment::try_from).collect::<Result<_, _>>().map_err(backend)
+}
+
 pub async fn by_id(pool: &SqlitePool, id: CommentId) -> StoreResult<Option<Comment>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     fetch(&mut conn, id).await

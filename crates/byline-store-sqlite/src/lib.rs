@@ -5,6 +5,7 @@
 mod articles;
 mod authors;
 mod comments;
+mod import;
 mod migrate;
 mod rows;
 mod site;
@@ -191,6 +192,26 @@ impl Store for SqliteStore {
     }
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment> {
         comments::delete(&self.pool, id).await
+    }
+
+    async fn begin_import(&self) -> StoreResult<Box<dyn byline_store::import::Import>> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        Ok(Box::new(import::SqliteImport { tx }))
+    }
+    async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>> {
+        articles::by_wp_id(&self.pool, id).await
+    }
+    async fn article_by_old_slug(&self, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
+        articles::by_old_slug(&self.pool, kind, slug).await
+    }
+    async fn article_comments(&self, article_id: i64) -> StoreResult<Vec<Comment>> {
+        comments::of_article(&self.pool, article_id).await
+    }
+    async fn terms(&self) -> StoreResult<Vec<byline_store::TermRecord>> {
+        articles::terms(&self.pool).await
+    }
+    async fn attachments(&self) -> StoreResult<Vec<byline_store::AttachmentRecord>> {
+        articles::attachments(&self.pool).await
     }
 }
 

@@ -131,10 +131,10 @@ impl ArticleTermRow {
 /// Columns of `terms` needed for a [`Term`].
 #[derive(FromRow)]
 pub struct TermRow {
-    id: i64,
-    kind: String,
-    slug: String,
-    name: String,
+    pub id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
 }
 
 impl TryFrom<TermRow> for Term {

@@ -3,6 +3,7 @@
 //! or a database type. [`conformance`] holds the tests every backend runs.
 
 pub mod conformance;
+pub mod import;
 mod query;
 
 use async_trait::async_trait;
@@ -151,4 +152,48 @@ pub trait Store: Send + Sync + 'static {
     async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment>;
     /// Deletes a comment for good; its replies move up to its parent, as in WordPress.
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment>;
+
+    // --- migration ---
+
+    /// Starts a bulk import; it holds the write lock until committed or dropped.
+    async fn begin_import(&self) -> StoreResult<Box<dyn import::Import>>;
+    /// An article by the WordPress post id it was imported from (or, failing
+    /// that, by its own id), for `/?p=ID` links.
+    async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>>;
+    /// The article that once had `slug`.
+    async fn article_by_old_slug(&self, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>>;
+    /// Every comment of an article, any status, oldest first (export).
+    async fn article_comments(&self, article_id: i64) -> StoreResult<Vec<Comment>>;
+    /// Every category and tag with its description and parent slug (export).
+    async fn terms(&self) -> StoreResult<Vec<TermRecord>>;
+    /// Every media record (export).
+    async fn attachments(&self) -> StoreResult<Vec<AttachmentRecord>>;
+}
+
+/// A category or tag with what an export needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermRecord {
+    /// The term.
+    pub term: Term,
+    /// Description.
+    pub description: String,
+    /// Parent category's slug.
+    pub parent_slug: Option<String>,
+}
+
+/// A media record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    /// Store id.
+    pub id: i64,
+    /// Article it belongs to.
+    pub article_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// File URL.
+    pub url: String,
+    /// MIME type.
+    pub mime_type: String,
+    /// Upload time.
+    pub created_at: DateTime<Utc>,
 }

@@ -1,0 +1,220 @@
+//! The bulk import, inside one `BEGIN IMMEDIATE` transaction.
+
+use async_trait::async_trait;
+use byline_store::StoreResult;
+use byline_store::import::{Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, Outcome};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::articles::{self, Stamps};
+use crate::backend;
+use crate::time::encode;
+
+/// An import holding SQLite's write lock until it commits or is dropped.
+pub struct SqliteImport {
+    pub(crate) tx: Transaction<'static, Sqlite>,
+}
+
+/// The id of the row of `table` with this WordPress id. `table` is one of
+/// this module's fixed names.
+async fn by_wp_id(conn: &mut SqliteConnection, table: &'static str, wp_id: i64) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE wp_id = ?"))
+        .bind(wp_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)
+}
+
+#[async_trait]
+impl Import for SqliteImport {
+    async fn author(&mut self, a: &ImportAuthor) -> StoreResult<Outcome> {
+        let conn = &mut *self.tx;
+        if let Some(id) = by_wp_id(conn, "authors", a.wp_id).await? {
+            return Ok(Outcome::Existing(id));
+        }
+        let same_login: Option<i64> = sqlx::query_scalar("SELECT id FROM authors WHERE login = ?")
+            .bind(a.login.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?;
+        if let Some(id) = same_login {
+            sqlx::query("UPDATE authors SET wp_id = ? WHERE id = ? AND wp_id IS NULL")
+                .bind(a.wp_id)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            return Ok(Outcome::Existing(id));
+        }
+        let base = a.login.nicename();
+        let mut nicename = base.clone();
+        let mut n = 2;
+        while sqlx::query_scalar::<_, i64>("SELECT id FROM authors WHERE nicename = ?")
+            .bind(&nicename)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?
+            .is_some()
+        {
+            nicename = format!("{base}-{n}");
+            n += 1;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO authors (login, nicename, email, display_name, created_at, wp_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(a.login.as_str())
+        .bind(&nicename)
+        .bind(&a.email)
+        .bind(&a.display_name)
+        .bind(encode(chrono::Utc::now()))
+        .bind(a.wp_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        Ok(Outcome::Created(id))
+    }
+
+    async fn term(&mut self, t: &ImportTerm) -> StoreResult<Outcome> {
+        let conn = &mut *self.tx;
+        if let Some(id) = by_wp_id(conn, "terms", t.wp_id).await? {
+            return Ok(Outcome::Existing(id));
+        }
+        let same: Option<i64> = sqlx::query_scalar("SELECT id FROM terms WHERE kind = ? AND slug = ?")
+            .bind(t.kind.as_str())
+            .bind(t.slug.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?;
+        if let Some(id) = same {
+            sqlx::query("UPDATE terms SET wp_id = ? WHERE id = ? AND wp_id IS NULL")
+                .bind(t.wp_id)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            return Ok(Outcome::Existing(id));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO terms (kind, slug, name, description, parent_id, wp_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(t.kind.as_str())
+        .bind(t.slug.as_str())
+        .bind(&t.name)
+        .bind(&t.description)
+        .bind(t.parent_id)
+        .bind(t.wp_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        Ok(Outcome::Created(id))
+    }
+
+    async fn article(&mut self, a: &ImportArticle) -> StoreResult<Outcome> {
+        let conn = &mut *self.tx;
+        if let Some(id) = by_wp_id(conn, "articles", a.wp_id).await? {
+            return Ok(Outcome::Existing(id));
+        }
+        let base = match &a.article.slug {
+            Some(slug) => slug.clone(),
+            None => byline_core::Slug::from_title(&a.article.title)
+                .or_else(|_| byline_core::Slug::parse(&format!("post-{}", a.wp_id)))
+                .map_err(|e| byline_store::StoreError::Backend(e.to_string()))?,
+        };
+        let slug = articles::unique_slug(conn, a.article.kind, &base).await?;
+        let stamps = Stamps { created_at: a.created_at, updated_at: a.updated_at, wp_id: Some(a.wp_id) };
+        let id = articles::insert(conn, &a.article, &slug, stamps).await?;
+        for term in &a.term_ids {
+            sqlx::query("INSERT INTO article_terms (article_id, term_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(term)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        for old in &a.old_slugs {
+            sqlx::query("INSERT INTO article_old_slugs (kind, slug, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(a.article.kind.as_str())
+                .bind(old.as_str())
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(Outcome::Created(id))
+    }
+
+    async fn comment(&mut self, c: &ImportComment) -> StoreResult<Outcome> {
+        let conn = &mut *self.tx;
+        if let Some(id) = by_wp_id(conn, "comments", c.wp_id).await? {
+            return Ok(Outcome::Existing(id));
+        }
+        let parent: Option<(i64, i64)> = match c.parent_id {
+            Some(p) => sqlx::query_as("SELECT root_id, depth FROM comments WHERE id = ?")
+                .bind(p)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?,
+            None => None,
+        };
+        let depth = parent.map_or(1, |(_, d)| d + 1);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \\
+             author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) \\
+             VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(c.article_id)
+        .bind(parent.and(c.parent_id))
+        .bind(depth)
+        .bind(&c.author_name)
+        .bind(&c.author_email)
+        .bind(&c.author_url)
+        .bind(&c.author_ip)
+        .bind(&c.user_agent)
+        .bind(&c.body)
+        .bind(c.status.as_str())
+        .bind(encode(c.created_at))
+        .bind(c.kind.as_str())
+        .bind(c.author_id)
+        .bind(c.wp_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        sqlx::query("UPDATE comments SET root_id = ? WHERE id = ?")
+            .bind(parent.map_or(id, |(root, _)| root))
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        Ok(Outcome::Created(id))
+    }
+
+    async fn attachment(&mut self, a: &ImportAttachment) -> StoreResult<Outcome> {
+        let conn = &mut *self.tx;
+        if let Some(id) = by_wp_id(conn, "attachments", a.wp_id).await? {
+            return Ok(Outcome::Existing(id));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO attachments (article_id, title, url, mime_type, alt, caption, created_at, wp_id) \\
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(a.article_id)
+        .bind(&a.title)
+        .bind(&a.url)
+        .bind(&a.mime_type)
+        .bind(&a.alt)
+        .bind(&a.caption)
+        .bind(encode(a.created_at))
+        .bind(a.wp_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+        Ok(Outcome::Created(id))
+    }
+
+    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>> {
+        by_wp_id(&mut self.tx, "comments", wp_id).await
+    }
+
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        self.tx.commit().await.map_err(backend)
+    }
+}

@@ -1,0 +1,148 @@
+//! Bulk import (WordPress) in one transaction: either everything in a run
+//! lands or nothing does. Every record carries its WordPress id; a record
+//! whose id was imported before is left alone, so a second run of the same
+//! file changes nothing.
+
+use async_trait::async_trait;
+use byline_core::author::Login;
+use byline_core::{CommentKind, CommentStatus, NewArticle, Slug, TermKind};
+use chrono::{DateTime, Utc};
+
+use crate::StoreResult;
+
+/// What happened to one imported record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Created with this id.
+    Created(i64),
+    /// Already there (imported before, or an author with the same login); this id.
+    Existing(i64),
+}
+
+impl Outcome {
+    /// The store id either way.
+    pub fn id(self) -> i64 {
+        match self {
+            Self::Created(id) | Self::Existing(id) => id,
+        }
+    }
+}
+
+/// An author from the export.
+#[derive(Debug, Clone)]
+pub struct ImportAuthor {
+    /// WordPress user id.
+    pub wp_id: i64,
+    /// Login.
+    pub login: Login,
+    /// Private email.
+    pub email: Option<String>,
+    /// Display name.
+    pub display_name: String,
+}
+
+/// A category or tag from the export.
+#[derive(Debug, Clone)]
+pub struct ImportTerm {
+    /// WordPress term id.
+    pub wp_id: i64,
+    /// Category or tag.
+    pub kind: TermKind,
+    /// Slug, as WordPress had it.
+    pub slug: Slug,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Store id of the parent category.
+    pub parent_id: Option<i64>,
+}
+
+/// A post or page from the export.
+#[derive(Debug, Clone)]
+pub struct ImportArticle {
+    /// WordPress post id.
+    pub wp_id: i64,
+    /// The content; `categories`/`tags` are ignored in favour of `term_ids`.
+    pub article: NewArticle,
+    /// Store ids of its categories and tags.
+    pub term_ids: Vec<i64>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// Last modification, when after publication.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Earlier slugs that must redirect here.
+    pub old_slugs: Vec<Slug>,
+}
+
+/// A comment from the export, its parent already imported.
+#[derive(Debug, Clone)]
+pub struct ImportComment {
+    /// WordPress comment id.
+    pub wp_id: i64,
+    /// Store id of its article.
+    pub article_id: i64,
+    /// Store id of its parent.
+    pub parent_id: Option<i64>,
+    /// Name.
+    pub author_name: String,
+    /// Email (private).
+    pub author_email: String,
+    /// Website.
+    pub author_url: Option<String>,
+    /// Client address.
+    pub author_ip: String,
+    /// User-Agent.
+    pub user_agent: String,
+    /// Text (HTML, as WordPress stored it).
+    pub body: String,
+    /// Status.
+    pub status: CommentStatus,
+    /// Comment, pingback or trackback.
+    pub kind: CommentKind,
+    /// Store id of the author account of a logged-in commenter.
+    pub author_id: Option<i64>,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A media record from the export.
+#[derive(Debug, Clone)]
+pub struct ImportAttachment {
+    /// WordPress post id.
+    pub wp_id: i64,
+    /// Store id of the article it belongs to.
+    pub article_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Where the file lives (the old site, until the media feature copies it).
+    pub url: String,
+    /// MIME type.
+    pub mime_type: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Caption.
+    pub caption: String,
+    /// Upload time.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An import in progress. Dropping it without [`Import::commit`] rolls
+/// everything back.
+#[async_trait]
+pub trait Import: Send {
+    /// Adds an author, or finds the one with the same WordPress id or login.
+    async fn author(&mut self, author: &ImportAuthor) -> StoreResult<Outcome>;
+    /// Adds a term, or finds the one with the same WordPress id or slug.
+    async fn term(&mut self, term: &ImportTerm) -> StoreResult<Outcome>;
+    /// Adds an article (its slug made unique if another article has it).
+    async fn article(&mut self, article: &ImportArticle) -> StoreResult<Outcome>;
+    /// Adds a comment.
+    async fn comment(&mut self, comment: &ImportComment) -> StoreResult<Outcome>;
+    /// Adds a media record.
+    async fn attachment(&mut self, attachment: &ImportAttachment) -> StoreResult<Outcome>;
+    /// The store id of an already imported WordPress comment.
+    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>>;
+    /// Makes the whole import permanent.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
