@@ -59,6 +59,11 @@ pub enum Route {
         /// 1-based list page.
         page: u32,
     },
+    /// `/YYYY/MM/slug/`: WordPress's "month and name" structure, redirected.
+    MonthSlug {
+        /// The post's slug.
+        slug: String,
+    },
     /// `…/feed/`, `…/feed/atom/`, `…/feed/json/`.
     Feed {
         /// What the feed follows.
@@ -155,6 +160,11 @@ pub fn parse(path: &str) -> Option<Route> {
             day: None,
             page,
         }),
+        [y, m, slug]
+            if is_year(y) && page == 1 && two_digits(m, 1, 12).is_some() && two_digits(slug, 1, 31).is_none() =>
+        {
+            Some(Route::MonthSlug { slug: (*slug).into() })
+        }
         [y, m] if is_year(y) => {
             let month = two_digits(m, 1, 12)?;
             Some(Route::Date {
@@ -395,6 +405,12 @@ mod tests {
                 },
             ),
             ("/about/", Page { slug: "about".into() }),
+            (
+                "/2024/01/hello-world/",
+                MonthSlug {
+                    slug: "hello-world".into(),
+                },
+            ),
         ];
         for (path, route) in cases {
             assert_eq!(parse(path), Some(route), "{path}");

@@ -152,6 +152,8 @@ pub struct ArticleView {
     pub tags: Vec<TermView>,
     /// Whether it is a page rather than a dated post.
     pub is_page: bool,
+    /// Password-protected and not unlocked by this visitor: show the form.
+    pub locked: bool,
 }
 
 /// A public comment. There is deliberately no email field.

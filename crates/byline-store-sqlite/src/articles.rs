@@ -38,7 +38,17 @@ macro_rules! bind_content {
 pub async fn create(pool: &SqlitePool, a: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
     let slug = free_slug(&mut tx, a, None).await?;
-    let id = insert(&mut tx, a, &slug, Stamps { created_at: now, updated_at: None, wp_id: None }).await?;
+    let id = insert(
+        &mut tx,
+        a,
+        &slug,
+        Stamps {
+            created_at: now,
+            updated_at: None,
+            wp_id: None,
+        },
+    )
+    .await?;
     set_terms(&mut tx, id, a).await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
@@ -52,7 +62,12 @@ pub(crate) struct Stamps {
 }
 
 /// Inserts an article row under `slug` and indexes it; terms are the caller's.
-pub(crate) async fn insert(conn: &mut SqliteConnection, a: &NewArticle, slug: &Slug, stamps: Stamps) -> StoreResult<i64> {
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    a: &NewArticle,
+    slug: &Slug,
+    stamps: Stamps,
+) -> StoreResult<i64> {
     let published_at = match a.status {
         ArticleStatus::Published => Some(a.published_at.unwrap_or(stamps.created_at)),
         _ => a.published_at,
@@ -70,7 +85,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, a: &NewArticle, slug: &S
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
-    index(conn, id, &a.title, &a.body, a.format, a.status).await?;
+    index(conn, id, &a.title, &a.body, a.format, a.status, a.password.as_deref()).await?;
     Ok(id)
 }
 
@@ -95,13 +110,15 @@ pub(crate) async fn index(
     body: &str,
     format: BodyFormat,
     status: ArticleStatus,
+    password: Option<&str>,
 ) -> StoreResult<()> {
     sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
         .bind(id)
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
-    if status == ArticleStatus::Published {
+    // Password-protected text stays out of the index, or snippets would show it.
+    if status == ArticleStatus::Published && password.is_none_or(str::is_empty) {
         sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
             .bind(id)
             .bind(title)
@@ -141,7 +158,16 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
         .await
         .map_err(backend)?;
     set_terms(&mut tx, id, a).await?;
-    index(&mut tx, id, &a.title, &a.body, a.format, a.status).await?;
+    index(
+        &mut tx,
+        id,
+        &a.title,
+        &a.body,
+        a.format,
+        a.status,
+        a.password.as_deref(),
+    )
+    .await?;
     tx.commit().await.map_err(backend)?;
     require(by_id(pool, id).await?, id)
 }
@@ -162,6 +188,7 @@ pub async fn publish(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> StoreRes
         &current.body,
         current.format,
         ArticleStatus::Published,
+        current.password.as_deref(),
     )
     .await?;
     tx.commit().await.map_err(backend)?;
@@ -239,7 +266,11 @@ pub async fn terms(pool: &SqlitePool) -> StoreResult<Vec<TermRecord>> {
     rows.into_iter()
         .map(|(id, kind, slug, name, description, parent_slug)| {
             let term = TermRow { id, kind, slug, name }.try_into().map_err(backend)?;
-            Ok(TermRecord { term, description, parent_slug })
+            Ok(TermRecord {
+                term,
+                description,
+                parent_slug,
+            })
         })
         .collect()
 }
@@ -252,7 +283,14 @@ pub async fn attachments(pool: &SqlitePool) -> StoreResult<Vec<AttachmentRecord>
             .map_err(backend)?;
     rows.into_iter()
         .map(|(id, article_id, title, url, mime_type, created)| {
-            Ok(AttachmentRecord { id, article_id, title, url, mime_type, created_at: decode(&created).map_err(backend)? })
+            Ok(AttachmentRecord {
+                id,
+                article_id,
+                title,
+                url,
+                mime_type,
+                created_at: decode(&created).map_err(backend)?,
+            })
         })
         .collect()
 }
@@ -308,10 +346,10 @@ pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Artic
     let mut b = filtered(&format!("SELECT {columns}"));
     // Public lists walk the listing index in order; the CLI's list also has
     // undated drafts, which go last.
-    let order = if q.public_at.is_some() {
-        ""
-    } else {
-        "a.published_at IS NULL, "
+    let order = match (q.sticky_first, q.public_at.is_some()) {
+        (true, _) => "a.sticky DESC, ",
+        (false, true) => "",
+        (false, false) => "a.published_at IS NULL, ",
     };
     b.push(format!(" ORDER BY {order}a.published_at DESC, a.id DESC LIMIT "))
         .push_bind(i64::from(q.per_page))

@@ -240,8 +240,15 @@ pub async fn recent(
 
 pub async fn of_article(pool: &SqlitePool, article_id: i64) -> StoreResult<Vec<Comment>> {
     let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE article_id = ? ORDER BY created_at, id");
-    let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(article_id).fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter().map(Comment::try_from).collect::<Result<_, _>>().map_err(backend)
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+        .bind(article_id)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.into_iter()
+        .map(Comment::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(backend)
 }
 
 pub async fn by_id(pool: &SqlitePool, id: CommentId) -> StoreResult<Option<Comment>> {

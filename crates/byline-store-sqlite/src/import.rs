@@ -75,7 +75,9 @@ impl Import for SqliteImport {
 
     async fn term(&mut self, t: &ImportTerm) -> StoreResult<Outcome> {
         let conn = &mut *self.tx;
-        if let Some(id) = by_wp_id(conn, "terms", t.wp_id).await? {
+        if let Some(wp_id) = t.wp_id
+            && let Some(id) = by_wp_id(conn, "terms", wp_id).await?
+        {
             return Ok(Outcome::Existing(id));
         }
         let same: Option<i64> = sqlx::query_scalar("SELECT id FROM terms WHERE kind = ? AND slug = ?")
@@ -120,7 +122,11 @@ impl Import for SqliteImport {
                 .map_err(|e| byline_store::StoreError::Backend(e.to_string()))?,
         };
         let slug = articles::unique_slug(conn, a.article.kind, &base).await?;
-        let stamps = Stamps { created_at: a.created_at, updated_at: a.updated_at, wp_id: Some(a.wp_id) };
+        let stamps = Stamps {
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            wp_id: Some(a.wp_id),
+        };
         let id = articles::insert(conn, &a.article, &slug, stamps).await?;
         for term in &a.term_ids {
             sqlx::query("INSERT INTO article_terms (article_id, term_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
@@ -131,13 +137,15 @@ impl Import for SqliteImport {
                 .map_err(backend)?;
         }
         for old in &a.old_slugs {
-            sqlx::query("INSERT INTO article_old_slugs (kind, slug, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                .bind(a.article.kind.as_str())
-                .bind(old.as_str())
-                .bind(id)
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
+            sqlx::query(
+                "INSERT INTO article_old_slugs (kind, slug, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            )
+            .bind(a.article.kind.as_str())
+            .bind(old.as_str())
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
         }
         Ok(Outcome::Created(id))
     }
@@ -157,10 +165,15 @@ impl Import for SqliteImport {
         };
         let depth = parent.map_or(1, |(_, d)| d + 1);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \\
-             author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) \\
-             VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            // The WordPress id is kept as byline's own when it is free, so old
+            // `#comment-ID` links land on the same comment.
+            "INSERT INTO comments (id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
+             author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) \
+             VALUES (CASE WHEN EXISTS (SELECT 1 FROM comments WHERE id = ?) THEN NULL ELSE ? END, \
+             ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
+        .bind(c.wp_id)
+        .bind(c.wp_id)
         .bind(c.article_id)
         .bind(parent.and(c.parent_id))
         .bind(depth)
@@ -193,7 +206,7 @@ impl Import for SqliteImport {
             return Ok(Outcome::Existing(id));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO attachments (article_id, title, url, mime_type, alt, caption, created_at, wp_id) \\
+            "INSERT INTO attachments (article_id, title, url, mime_type, alt, caption, created_at, wp_id) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(a.article_id)
@@ -212,6 +225,20 @@ impl Import for SqliteImport {
 
     async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>> {
         by_wp_id(&mut self.tx, "comments", wp_id).await
+    }
+
+    async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()> {
+        let conn = &mut *self.tx;
+        let (title, format, status, password): (String, String, String, Option<String>) =
+            sqlx::query_as("UPDATE articles SET body = ? WHERE id = ? RETURNING title, format, status, password")
+                .bind(body)
+                .bind(article_id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(backend)?;
+        let format = byline_core::BodyFormat::parse(&format).unwrap_or_default();
+        let status = byline_core::ArticleStatus::parse(&status).unwrap_or_default();
+        articles::index(conn, article_id, &title, body, format, status, password.as_deref()).await
     }
 
     async fn commit(self: Box<Self>) -> StoreResult<()> {

@@ -136,6 +136,7 @@ async fn articles(store: &dyn Store, author: i64) -> i64 {
         public_at: Some(now),
         page: 1,
         per_page: 10,
+        sticky_first: false,
     };
     let listed = store.articles(&public(ArticleFilter::All)).await.unwrap();
     assert_eq!(listed.total, 2, "drafts and scheduled posts are not public");

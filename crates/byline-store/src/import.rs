@@ -44,8 +44,8 @@ pub struct ImportAuthor {
 /// A category or tag from the export.
 #[derive(Debug, Clone)]
 pub struct ImportTerm {
-    /// WordPress term id.
-    pub wp_id: i64,
+    /// WordPress term id (absent for a term only named by an item).
+    pub wp_id: Option<i64>,
     /// Category or tag.
     pub kind: TermKind,
     /// Slug, as WordPress had it.
@@ -143,6 +143,8 @@ pub trait Import: Send {
     async fn attachment(&mut self, attachment: &ImportAttachment) -> StoreResult<Outcome>;
     /// The store id of an already imported WordPress comment.
     async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>>;
+    /// Replaces an imported article's body (galleries resolved late).
+    async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()>;
     /// Makes the whole import permanent.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }

@@ -35,6 +35,8 @@ pub struct ArticleQuery {
     pub page: u32,
     /// Page size.
     pub per_page: u32,
+    /// Sticky posts first (the home page).
+    pub sticky_first: bool,
 }
 
 /// One page of a list and the size of the whole list.

@@ -40,6 +40,8 @@ pub struct AppState {
     cookie_key: Key,
     /// Keys avatar hashes.
     avatar_key: Arc<[u8; 32]>,
+    /// Keys the tokens that prove a reader gave an article's password.
+    password_key: Arc<[u8; 32]>,
     /// Process settings.
     pub config: WebConfig,
 }
@@ -55,6 +57,7 @@ impl AppState {
             renderer: Arc::new(renderer),
             cookie_key: Key::from(&cookie),
             avatar_key: Arc::new(keys::derive(site_secret, "avatar")),
+            password_key: Arc::new(keys::derive(site_secret, "post-password")),
             config,
         }
     }

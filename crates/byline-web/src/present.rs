@@ -60,7 +60,13 @@ pub fn article_path(article: &Article, tz: Tz) -> String {
     }
 }
 
+/// What lists and feeds say instead of a protected article's excerpt.
+pub const PROTECTED_EXCERPT: &str = "This article is protected by a password.";
+
 pub fn excerpt(article: &Article) -> String {
+    if article.password.is_some() {
+        return PROTECTED_EXCERPT.to_owned();
+    }
     match &article.excerpt {
         Some(e) if !e.trim().is_empty() => e.trim().to_owned(),
         _ => body_excerpt(&article.body, article.format, EXCERPT_WORDS),
@@ -69,7 +75,11 @@ pub fn excerpt(article: &Article) -> String {
 
 pub fn summary_view(article: &Article, author: AuthorView, comment_count: u64, tz: Tz) -> ArticleSummary {
     ArticleSummary {
-        title: article.title.clone(),
+        title: if article.password.is_some() {
+            format!("Protected: {}", article.title)
+        } else {
+            article.title.clone()
+        },
         url: article_path(article, tz),
         excerpt: excerpt(article),
         snippet_html: None,
@@ -92,6 +102,7 @@ pub fn article_view(article: &Article, author: AuthorView, tz: Tz) -> ArticleVie
         categories: term_views(&article.categories),
         tags: term_views(&article.tags),
         is_page: article.kind == ArticleKind::Page,
+        locked: false,
     }
 }
 

@@ -11,6 +11,9 @@ use byline_core::CommentId;
 use byline_core::comment_form::CommentDraft;
 
 const PENDING: &str = "byline_pending";
+const PASSWORDS: &str = "byline_postpass";
+/// How many article passwords a browser remembers.
+const MAX_PASSWORDS: usize = 10;
 const COMMENTER: &str = "byline_commenter";
 /// How many held comments a browser keeps track of.
 const MAX_PENDING: usize = 20;
@@ -56,6 +59,31 @@ pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
     jar.add(cookie(PENDING, value, PENDING_DAYS))
 }
 
+/// A token for a password: a keyed hash, so the cookie never holds the
+/// password and changing the password locks the article again.
+pub fn password_token(key: &[u8], password: &str) -> String {
+    byline_core::keys::derive(key, &format!("password:{password}"))[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Tokens of the passwords this visitor has given.
+pub fn password_tokens(jar: &SignedCookieJar) -> Vec<String> {
+    jar.get(PASSWORDS)
+        .map(|c| c.value().split('.').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Remembers that the visitor gave a password.
+pub fn add_password(jar: SignedCookieJar, token: String) -> SignedCookieJar {
+    let mut tokens = password_tokens(&jar);
+    tokens.retain(|t| *t != token);
+    tokens.push(token);
+    let skip = tokens.len().saturating_sub(MAX_PASSWORDS);
+    jar.add(cookie(PASSWORDS, tokens[skip..].join("."), PENDING_DAYS))
+}
+
 /// The saved name, email and website, if the visitor opted in.
 pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
     let raw = jar.get(COMMENTER)?;
@@ -84,7 +112,7 @@ pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool) -> Signe
 /// Whether the response depends on this visitor's cookies (and so must
 /// not be cached for anyone else).
 pub fn is_personal(jar: &SignedCookieJar) -> bool {
-    jar.get(PENDING).is_some() || jar.get(COMMENTER).is_some()
+    jar.get(PENDING).is_some() || jar.get(COMMENTER).is_some() || jar.get(PASSWORDS).is_some()
 }
 
 /// Percent-encodes everything but unreserved characters, so any input

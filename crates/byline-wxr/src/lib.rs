@@ -3,4 +3,6 @@
 //! memory; a writer for the way back; and the conversion of WordPress
 //! post content (block comments, `wpautop` paragraphs, shortcodes) to HTML.
 
+pub mod comment_text;
 pub mod content;
+pub mod reader;

@@ -5,6 +5,7 @@
 mod commands;
 mod output;
 mod sample;
+mod wordpress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
     /// Moderate comments.
     #[command(subcommand)]
     Comment(commands::comment::Command),
+    /// Import another platform's export.
+    #[command(subcommand)]
+    Import(commands::import::Command),
     /// Development and benchmark tools (generated content, measurements).
     #[command(subcommand)]
     Dev(commands::dev::Command),
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
             Command::Settings(cmd) => commands::settings::run(&cli.data, cmd).await,
             Command::Comment(cmd) => commands::comment::run(&cli.data, cmd).await,
             Command::Dev(cmd) => commands::dev::run(&cli.data, cmd).await,
+            Command::Import(cmd) => commands::import::run(&cli.data, cmd).await,
         }
     });
     match result {

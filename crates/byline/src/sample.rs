@@ -63,6 +63,7 @@ pub async fn offer(store: &dyn Store) -> anyhow::Result<()> {
         public_at: None,
         page: 1,
         per_page: 1,
+        sticky_first: false,
     };
     if store.authors().await?.is_empty() && store.articles(&any_article).await?.total == 0 {
         add(store).await?;

@@ -43,11 +43,14 @@ impl FormState {
     }
 }
 
-/// Who is looking: their own held comments, and whether the page shows
-/// anything personal (and so must not be cached for others).
+/// Who is looking: their own held comments, the article passwords they
+/// gave, and whether the page shows anything personal (and so must not be
+/// cached for others).
 pub struct Viewer {
     /// Ids of the visitor's held comments.
     pub pending: Vec<CommentId>,
+    /// Tokens of the passwords they gave.
+    pub passwords: Vec<String>,
     /// The response depends on the visitor's cookies.
     pub personal: bool,
 }
@@ -57,7 +60,18 @@ impl Viewer {
     pub fn from_jar(jar: &SignedCookieJar) -> Self {
         Self {
             pending: visitor::pending_ids(jar),
+            passwords: visitor::password_tokens(jar),
             personal: visitor::is_personal(jar),
+        }
+    }
+
+    /// Whether the visitor may read `article` (it has no password, or they gave it).
+    pub fn may_read(&self, state: &crate::AppState, article: &Article) -> bool {
+        match article.password.as_deref() {
+            None | Some("") => true,
+            Some(p) => self
+                .passwords
+                .contains(&visitor::password_token(&state.password_key[..], p)),
         }
     }
 }
@@ -88,6 +102,9 @@ pub async fn render(
     let author = author_view(&author, &state.avatar_key[..]);
     let url = article_path(article, tz);
 
+    if !viewer.may_read(state, article) {
+        return render_locked(ctx, article, author, status).await;
+    }
     let discussion = state
         .store
         .comment_page(article.id, comment_page, settings.comments_per_page, &viewer.pending)
@@ -185,5 +202,45 @@ pub async fn render(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
+    Ok(response)
+}
+
+/// A password-protected article the visitor has not unlocked: headline,
+/// byline and a password form; no body, excerpt or discussion.
+async fn render_locked(
+    ctx: &Ctx,
+    article: &Article,
+    author: byline_render::view::AuthorView,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let tz = ctx.settings.timezone;
+    let url = article_path(article, tz);
+    let mut view = article_view(article, author, tz);
+    view.body_html = byline_render::view::Value::from(String::new());
+    view.locked = true;
+    let page = ArticlePage {
+        site: ctx.site(),
+        meta: PageMeta {
+            title: format!("Protected: {}", article.title),
+            canonical: ctx.abs(&url),
+            noindex: true,
+            og_type: "website".into(),
+            feeds: feed_links(&ctx.base, "/", &ctx.settings.title),
+            ..Default::default()
+        },
+        article: view,
+        discussion: DiscussionView {
+            approved: 0,
+            threads: Vec::new(),
+            pagination: None,
+            open: false,
+            form: None,
+        },
+    };
+    let html = ctx.state.renderer.render("article.html", &page)?;
+    let mut response = (status, Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(response)
 }

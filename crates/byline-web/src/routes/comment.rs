@@ -92,6 +92,12 @@ pub async fn post_comment(
     }
     let settings = &ctx.settings;
     let viewer = Viewer::from_jar(&jar);
+    if !viewer.may_read(state, &article) {
+        return Err(WebError::Forbidden {
+            message: "This article is protected by a password; give it on the article's page first.".into(),
+            kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
+        });
+    }
     let refuse = |status: StatusCode, form: FormState| {
         let (ctx, article, viewer) = (&ctx, &article, &viewer);
         async move {

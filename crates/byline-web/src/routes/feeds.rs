@@ -43,7 +43,8 @@ pub async fn serve(
                 .ok_or(WebError::NotFound)?;
             let path = article_path(&article, ctx.settings.timezone);
             if path != permalink::post_path_for_date(date, &slug) {
-                return Err(WebError::NotFound);
+                // Dated in another time zone (an import): the feed's canonical address.
+                return Ok(crate::routes::public::moved_permanently(&feed_path(&path, format)));
             }
             let title = format!("Comments on: {}", article.title);
             comment_feed(ctx, Some(&article), &path, title, format).await?
@@ -110,6 +111,7 @@ async fn article_feed(
         public_at: Some(Utc::now()),
         page: 1,
         per_page: settings.feed_items,
+        sticky_first: false,
     };
     let articles = store.articles(&query).await?.items;
     let authors = lookup::authors_of(store.as_ref(), &articles).await?;
@@ -158,7 +160,8 @@ async fn comment_feed(
     }
     let mut items = Vec::with_capacity(comments.len());
     for c in &comments {
-        let Some(on) = articles[&c.article_id].as_ref() else {
+        // Comments of password-protected articles stay out of feeds, as in WordPress.
+        let Some(on) = articles[&c.article_id].as_ref().filter(|a| a.password.is_none()) else {
             continue;
         };
         let url = ctx.abs(&format!("{}#comment-{}", article_path(on, settings.timezone), c.id));

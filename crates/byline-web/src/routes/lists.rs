@@ -207,6 +207,7 @@ fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
 async fn articles(ctx: &Ctx, filter: ArticleFilter, page: u32) -> Result<Page<Article>, WebError> {
     let query = ArticleQuery {
         kind: ArticleKind::Post,
+        sticky_first: filter == ArticleFilter::All,
         filter,
         public_at: Some(Utc::now()),
         page,

@@ -7,6 +7,7 @@ mod discovery;
 mod feeds;
 mod health;
 mod lists;
+mod password;
 mod public;
 
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/wp-comments-post.php", post(comment::post_comment))
         .route("/comments", post(comment::post_comment))
+        .route("/wp-login.php", post(password::submit))
         .route("/avatar/{file}", get(assets::avatar))
         .route("/static/{file}", get(assets::static_file))
         .route("/healthz", get(health::health))

@@ -27,6 +27,10 @@ pub struct PageQuery {
     q: Option<String>,
     /// Page of search results.
     page: Option<String>,
+    /// WordPress's default permalink: `/?p=ID`.
+    p: Option<String>,
+    /// WordPress's default page link: `/?page_id=ID`.
+    page_id: Option<String>,
 }
 
 /// Dispatches a public page.
@@ -60,6 +64,23 @@ pub async fn page(
     {
         return super::discovery::child(ctx, headers, file).await;
     }
+    if path == "/"
+        && let Some(id) = query
+            .p
+            .as_deref()
+            .or(query.page_id.as_deref())
+            .and_then(|id| id.trim().parse::<i64>().ok())
+    {
+        // Old `/?p=ID` links: the WordPress id of an imported article, or byline's own.
+        let article = ctx.state.store.article_by_wp_id(id).await?;
+        let article = article
+            .filter(|a| a.is_public_at(chrono::Utc::now()))
+            .ok_or(WebError::NotFound)?;
+        return Ok(moved_permanently(&crate::present::article_path(
+            &article,
+            ctx.settings.timezone,
+        )));
+    }
     let Some(route) = permalink::parse(path) else {
         return redirect_to_slashed(&uri).ok_or(WebError::NotFound);
     };
@@ -70,6 +91,19 @@ pub async fn page(
             comment_page,
         } => show(&ctx, ArticleKind::Post, &slug, Some(date), comment_page, &jar, &query).await,
         Route::Page { slug } => show(&ctx, ArticleKind::Page, &slug, None, 1, &jar, &query).await,
+        Route::MonthSlug { slug } => {
+            let moved = moved_article(&ctx, ArticleKind::Post, &slug.to_ascii_lowercase()).await?;
+            let article = match moved {
+                Some(article) => article,
+                None => public_article(&ctx, ArticleKind::Post, &slug.to_ascii_lowercase())
+                    .await?
+                    .ok_or(WebError::NotFound)?,
+            };
+            Ok(moved_permanently(&crate::present::article_path(
+                &article,
+                ctx.settings.timezone,
+            )))
+        }
         Route::Home { page } => lists::home(&ctx, page).await,
         Route::Date { year, month, day, page } => lists::by_date(&ctx, year, month, day, page).await,
         Route::Author { nicename, page } => lists::by_author(&ctx, &nicename, page).await,
@@ -90,10 +124,15 @@ async fn show(
     jar: &SignedCookieJar,
     query: &PageQuery,
 ) -> Result<Response, WebError> {
-    let article = ctx.state.store.article_by_slug(kind, slug).await?;
-    let article = article
-        .filter(|a| a.is_public_at(chrono::Utc::now()))
-        .ok_or(WebError::NotFound)?;
+    // Browsers may send percent-escapes in upper case; WordPress stores them in lower case.
+    let slug = &slug.to_ascii_lowercase();
+    let Some(article) = public_article(ctx, kind, slug).await? else {
+        let moved = moved_article(ctx, kind, slug).await?.ok_or(WebError::NotFound)?;
+        return Ok(moved_permanently(&crate::present::article_path(
+            &moved,
+            ctx.settings.timezone,
+        )));
+    };
     if let Some(date) = date {
         let canonical = crate::present::article_path(&article, ctx.settings.timezone);
         if canonical != permalink::post_path_for_date(date, slug) {
@@ -114,6 +153,25 @@ async fn show(
         StatusCode::OK,
     )
     .await
+}
+
+async fn public_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Option<byline_core::Article>, WebError> {
+    let article = ctx.state.store.article_by_slug(kind, slug).await?;
+    Ok(article.filter(|a| a.is_public_at(chrono::Utc::now())))
+}
+
+/// Where an address that no longer names an article now points: an old
+/// slug of the same kind, or, for `/slug/`, a post (WordPress's "post name"
+/// permalinks) or a post's old slug.
+async fn moved_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Option<byline_core::Article>, WebError> {
+    let store = &ctx.state.store;
+    let now = chrono::Utc::now();
+    let mut candidates = vec![store.article_by_old_slug(kind, slug).await?];
+    if kind == ArticleKind::Page {
+        candidates.push(store.article_by_slug(ArticleKind::Post, slug).await?);
+        candidates.push(store.article_by_old_slug(ArticleKind::Post, slug).await?);
+    }
+    Ok(candidates.into_iter().flatten().find(|a| a.is_public_at(now)))
 }
 
 /// `/2024/01/26/slug` → `/2024/01/26/slug/`, as WordPress does; paths that

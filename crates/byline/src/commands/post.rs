@@ -236,6 +236,7 @@ async fn list(store: &dyn Store, settings: &Settings, kind: ArticleKind, json: b
             public_at: None,
             page,
             per_page: 500,
+            sticky_first: false,
         };
         let found = store.articles(&query).await?;
         let done = found.items.len() < 500;

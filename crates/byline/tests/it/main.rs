@@ -8,3 +8,4 @@ mod discovery;
 mod discussion;
 mod privacy;
 mod support;
+mod wordpress;

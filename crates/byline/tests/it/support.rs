@@ -239,7 +239,7 @@ impl Site {
 
     /// Comment ids by status, from `comment list --json`.
     pub fn comments_json(&self, status: Option<&str>) -> Vec<serde_json::Value> {
-        let mut args = vec!["comment", "list", "--json"];
+        let mut args = vec!["comment", "list", "--json", "--limit", "100000"];
         if let Some(s) = status {
             args.extend(["--status", s]);
         }

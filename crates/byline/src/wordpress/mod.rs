@@ -1,0 +1,4 @@
+//! Moving a site in and out of WordPress: `byline import wordpress` and
+//! `byline export wordpress`.
+
+pub mod import;
