@@ -40,6 +40,9 @@ enum Command {
     /// Moderate comments.
     #[command(subcommand)]
     Comment(commands::comment::Command),
+    /// Export the site for another platform.
+    #[command(subcommand)]
+    Export(commands::export::Command),
     /// Import another platform's export.
     #[command(subcommand)]
     Import(commands::import::Command),
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
             Command::Comment(cmd) => commands::comment::run(&cli.data, cmd).await,
             Command::Dev(cmd) => commands::dev::run(&cli.data, cmd).await,
             Command::Import(cmd) => commands::import::run(&cli.data, cmd).await,
+            Command::Export(cmd) => commands::export::run(&cli.data, cmd).await,
         }
     });
     match result {

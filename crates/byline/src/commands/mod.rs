@@ -3,6 +3,7 @@
 pub mod author;
 pub mod comment;
 pub mod dev;
+pub mod export;
 pub mod import;
 pub mod post;
 pub mod serve;

@@ -497,3 +497,62 @@ async fn bad_files_stop_cleanly_with_line_and_column() {
     let err = site.cli(&["import", "wordpress", "/nonexistent.xml"]).fails();
     assert!(err.contains("cannot open"), "{err}");
 }
+
+/// What a reader can see of a site, without store ids.
+async fn public_view(site: &Site) -> (Vec<Value>, BTreeMap<String, usize>, Vec<Vec<String>>) {
+    let mut posts: Vec<Value> = serde_json::from_str(&site.cli(&["post", "list", "--json"]).ok()).unwrap();
+    for p in &mut posts {
+        let o = p.as_object_mut().unwrap();
+        o.remove("id");
+        o.remove("author_id");
+    }
+    posts.sort_by_key(|p| p["path"].as_str().unwrap_or("").to_owned() + p["title"].as_str().unwrap());
+    let mut by_status = BTreeMap::new();
+    for c in site.comments_json(None) {
+        *by_status.entry(c["status"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    let mut discussions = Vec::new();
+    for p in posts.iter().filter(|p| p["status"] == "published").take(12) {
+        let page = site.page(p["path"].as_str().unwrap()).await;
+        let mut seen = texts(&page, ".comment-list .comment-author");
+        seen.extend(texts(&page, ".comment-list .comment-content"));
+        seen.extend(attrs(&page, ".comment-list li.comment", "class"));
+        seen.extend(texts(&page, ".article-body p"));
+        discussions.push(seen);
+    }
+    (posts, by_status, discussions)
+}
+
+#[tokio::test]
+async fn import_export_import_yields_the_same_site() {
+    let first = imported().await;
+    let file = first.data().join("export.xml");
+    first.cli(&["export", "wordpress", "-o", file.to_str().unwrap()]).ok();
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(exported.contains("<wp:wxr_version>1.2</wp:wxr_version>"));
+    let second = Site::start().await;
+    let out = second.cli(&["import", "wordpress", file.to_str().unwrap()]).ok();
+    assert!(out.contains("comments by status"), "{out}");
+    let (a, b) = (public_view(&first).await, public_view(&second).await);
+    assert_eq!(a.0, b.0, "the same articles, slugs, dates, statuses and terms");
+    assert_eq!(a.1, b.1, "the same comments by status");
+    for (x, y) in a.2.iter().zip(&b.2) {
+        let first = x.iter().zip(y).find(|(p, q)| p != q);
+        assert_eq!(first, None, "the same discussions and bodies, threaded the same way");
+        assert_eq!(x.len(), y.len());
+    }
+}
+
+#[tokio::test]
+async fn gzipped_exports_import_too() {
+    use std::io::Write;
+    let site = Site::start().await;
+    let gz = site.data().join("small.wxr.xml.gz");
+    let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());
+    encoder
+        .write_all(&std::fs::read(fixture("small.wxr.xml")).unwrap())
+        .unwrap();
+    encoder.finish().unwrap();
+    let out = site.cli(&["import", "wordpress", gz.to_str().unwrap()]).ok();
+    assert!(out.contains("posts") && out.contains("42"), "{out}");
+}
