@@ -86,6 +86,12 @@ CREATE TABLE comments (
     author_id    INTEGER REFERENCES authors (id),
     wp_id        INTEGER UNIQUE
 );
+-- A top-level comment is the root of its own thread; it is inserted with
+-- root_id 0 and takes its own id here, without another round trip.
+CREATE TRIGGER comments_own_root AFTER INSERT ON comments WHEN NEW.root_id = 0
+BEGIN
+    UPDATE comments SET root_id = NEW.id WHERE id = NEW.id;
+END;
 CREATE INDEX comments_threads ON comments (article_id, depth, status, created_at, id);
 CREATE INDEX comments_by_root ON comments (root_id, created_at, id);
 CREATE INDEX comments_by_address ON comments (author_ip, created_at);

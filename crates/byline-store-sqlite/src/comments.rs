@@ -21,10 +21,12 @@ pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Re
     let placement = decide(&facts)?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-         author_ip, user_agent, body, status, created_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  author_ip, user_agent, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.article_id)
     .bind(placement.parent_id.map(|p| p.0))
+    // A new thread's root is its own id, set by the `comments_own_root` trigger.
+    .bind(placement.root_id.map_or(0, |r| r.0))
     .bind(i64::from(placement.depth))
     .bind(&c.author_name)
     .bind(&c.author_email)
@@ -37,13 +39,7 @@ pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Re
     .fetch_one(&mut *tx)
     .await
     .map_err(backend)?;
-    let root = placement.root_id.map_or(id, |r| r.0);
-    sqlx::query("UPDATE comments SET root_id = ? WHERE id = ?")
-        .bind(root)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+    
     let comment = fetch(&mut tx, CommentId(id))
         .await?
         .ok_or_else(|| StoreError::Backend("inserted comment vanished".into()))?;

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use byline_store::StoreResult;
-use byline_store::import::{Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, Outcome};
+use byline_store::import::{
+    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome, Placed,
+};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::articles::{self, Stamps};
@@ -11,7 +13,32 @@ use crate::time::encode;
 
 /// An import holding SQLite's write lock until it commits or is dropped.
 pub struct SqliteImport {
-    pub(crate) tx: Transaction<'static, Sqlite>,
+    tx: Transaction<'static, Sqlite>,
+    /// Secondary indexes of `comments`, dropped for the bulk insert and
+    /// built again (in one pass each) before the commit.
+    comment_indexes: Vec<String>,
+}
+
+/// Page cache for the import's connection, in KiB (SQLite's negative form).
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+impl SqliteImport {
+    /// Starts an import: takes the write lock and sets the bulk-load stage.
+    /// Everything, index changes included, is undone if the import is dropped.
+    pub async fn begin(pool: &sqlx::SqlitePool) -> StoreResult<Self> {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        for (name, _) in &indexes {
+            sqlx::query(&format!("DROP INDEX \"{name}\"")).execute(&mut *tx).await.map_err(backend)?;
+        }
+        sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).execute(&mut *tx).await.map_err(backend)?;
+        Ok(Self { tx, comment_indexes: indexes.into_iter().map(|(_, sql)| sql).collect() })
+    }
 }
 
 /// The id of the row of `table` with this WordPress id. `table` is one of
@@ -22,6 +49,16 @@ async fn by_wp_id(conn: &mut SqliteConnection, table: &'static str, wp_id: i64) 
         .fetch_optional(conn)
         .await
         .map_err(backend)
+}
+
+/// An imported comment's place in its thread, by WordPress id.
+async fn comment_place(conn: &mut SqliteConnection, wp_id: i64) -> StoreResult<Option<ImportedParent>> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as("SELECT id, root_id, depth FROM comments WHERE wp_id = ?")
+        .bind(wp_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(backend)?;
+    Ok(row.map(|(id, root_id, depth)| ImportedParent { id, root_id, depth: u32::try_from(depth).unwrap_or(1) }))
 }
 
 #[async_trait]
@@ -150,33 +187,25 @@ impl Import for SqliteImport {
         Ok(Outcome::Created(id))
     }
 
-    async fn comment(&mut self, c: &ImportComment) -> StoreResult<Outcome> {
+    async fn comment(&mut self, c: &ImportComment) -> StoreResult<Placed> {
         let conn = &mut *self.tx;
-        if let Some(id) = by_wp_id(conn, "comments", c.wp_id).await? {
-            return Ok(Outcome::Existing(id));
-        }
-        let parent: Option<(i64, i64)> = match c.parent_id {
-            Some(p) => sqlx::query_as("SELECT root_id, depth FROM comments WHERE id = ?")
-                .bind(p)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(backend)?,
-            None => None,
-        };
-        let depth = parent.map_or(1, |(_, d)| d + 1);
-        let id: i64 = sqlx::query_scalar(
-            // The WordPress id is kept as byline's own when it is free, so old
-            // `#comment-ID` links land on the same comment.
+        let depth = c.parent.map_or(1, |p| p.depth + 1);
+        // One statement per comment: the WordPress id is kept as byline's own
+        // when it is free (so old `#comment-ID` links land on the same
+        // comment), a top-level comment takes its own id as root (trigger),
+        // and a comment imported before is left alone.
+        let created: Option<(i64, i64)> = sqlx::query_as(
             "INSERT INTO comments (id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
              author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) \
              VALUES (CASE WHEN EXISTS (SELECT 1 FROM comments WHERE id = ?) THEN NULL ELSE ? END, \
-             ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wp_id) DO NOTHING RETURNING id, root_id",
         )
         .bind(c.wp_id)
         .bind(c.wp_id)
         .bind(c.article_id)
-        .bind(parent.and(c.parent_id))
-        .bind(depth)
+        .bind(c.parent.map(|p| p.id))
+        .bind(c.parent.map_or(0, |p| p.root_id))
+        .bind(i64::from(depth))
         .bind(&c.author_name)
         .bind(&c.author_email)
         .bind(&c.author_url)
@@ -188,16 +217,19 @@ impl Import for SqliteImport {
         .bind(c.kind.as_str())
         .bind(c.author_id)
         .bind(c.wp_id)
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(backend)?;
-        sqlx::query("UPDATE comments SET root_id = ? WHERE id = ?")
-            .bind(parent.map_or(id, |(root, _)| root))
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-        Ok(Outcome::Created(id))
+        match created {
+            // RETURNING shows the row before the trigger: a new root is its own id.
+            Some((id, root)) => Ok(Placed { outcome: Outcome::Created(id), root_id: if root == 0 { id } else { root }, depth }),
+            None => {
+                let existing = comment_place(conn, c.wp_id).await?.ok_or_else(|| {
+                    byline_store::StoreError::Backend(format!("comment {} neither inserted nor found", c.wp_id))
+                })?;
+                Ok(Placed { outcome: Outcome::Existing(existing.id), root_id: existing.root_id, depth: existing.depth })
+            }
+        }
     }
 
     async fn attachment(&mut self, a: &ImportAttachment) -> StoreResult<Outcome> {
@@ -223,8 +255,8 @@ impl Import for SqliteImport {
         Ok(Outcome::Created(id))
     }
 
-    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>> {
-        by_wp_id(&mut self.tx, "comments", wp_id).await
+    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<ImportedParent>> {
+        comment_place(&mut self.tx, wp_id).await
     }
 
     async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()> {
@@ -241,7 +273,11 @@ impl Import for SqliteImport {
         articles::index(conn, article_id, &title, body, format, status, password.as_deref()).await
     }
 
-    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        async fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        for sql in &self.comment_indexes {
+            sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
+        }
+        sqlx::query("PRAGMA cache_size = -2000").execute(&mut *self.tx).await.map_err(backend)?;
         self.tx.commit().await.map_err(backend)
     }
 }

@@ -195,8 +195,7 @@ impl Store for SqliteStore {
     }
 
     async fn begin_import(&self) -> StoreResult<Box<dyn byline_store::import::Import>> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        Ok(Box::new(import::SqliteImport { tx }))
+                Ok(Box::new(import::SqliteImport::begin(&self.pool).await?))
     }
     async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_wp_id(&self.pool, id).await

@@ -82,8 +82,9 @@ pub struct ImportComment {
     pub wp_id: i64,
     /// Store id of its article.
     pub article_id: i64,
-    /// Store id of its parent.
-    pub parent_id: Option<i64>,
+    /// Its parent: store id, thread root and depth (the importer knows
+    /// them from the parent it imported, so no lookup is needed).
+    pub parent: Option<ImportedParent>,
     /// Name.
     pub author_name: String,
     /// Email (private).
@@ -104,6 +105,28 @@ pub struct ImportComment {
     pub author_id: Option<i64>,
     /// When it was posted.
     pub created_at: DateTime<Utc>,
+}
+
+/// Where an imported reply goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedParent {
+    /// The parent's store id.
+    pub id: i64,
+    /// The parent's thread root.
+    pub root_id: i64,
+    /// The parent's depth.
+    pub depth: u32,
+}
+
+/// A comment as placed by the import: its id and position in its thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    /// Created or found.
+    pub outcome: Outcome,
+    /// Thread root.
+    pub root_id: i64,
+    /// Depth.
+    pub depth: u32,
 }
 
 /// A media record from the export.
@@ -138,11 +161,11 @@ pub trait Import: Send {
     /// Adds an article (its slug made unique if another article has it).
     async fn article(&mut self, article: &ImportArticle) -> StoreResult<Outcome>;
     /// Adds a comment.
-    async fn comment(&mut self, comment: &ImportComment) -> StoreResult<Outcome>;
+    async fn comment(&mut self, comment: &ImportComment) -> StoreResult<Placed>;
     /// Adds a media record.
     async fn attachment(&mut self, attachment: &ImportAttachment) -> StoreResult<Outcome>;
-    /// The store id of an already imported WordPress comment.
-    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<i64>>;
+    /// An already imported WordPress comment, as a parent.
+    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<ImportedParent>>;
     /// Replaces an imported article's body (galleries resolved late).
     async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()>;
     /// Makes the whole import permanent.

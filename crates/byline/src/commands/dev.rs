@@ -30,16 +30,39 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         words: u32,
     },
-    /// Measure search latency on the site (seed it first) against a plain
+        /// Measure search latency on the site (seed it first) against a plain
     /// page measured in the same run.
     BenchSearch {
         /// Searches to time.
         #[arg(long, default_value_t = 500)]
         queries: u32,
     },
+    /// Write a generated WordPress export (for the import benchmark).
+    GenWxr {
+        /// Posts.
+        #[arg(long, default_value_t = 2000)]
+        posts: u32,
+        /// Comments, spread over the posts, a third of them replies.
+        #[arg(long, default_value_t = 50_000)]
+        comments: u32,
+        /// Where to write.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    /// Read a WordPress export with a plain streaming XML parse and nothing
+    /// else: the reference the import is measured against.
+    ParseWxr {
+        /// The export.
+        file: std::path::PathBuf,
+    },
 }
 
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
+    match cmd {
+        Command::GenWxr { posts, comments, output } => return gen_wxr(posts, comments, &output),
+        Command::ParseWxr { file } => return parse_wxr(&file),
+        _ => {}
+    }
     let store = open_store(data).await?;
     match cmd {
         Command::Seed {
@@ -47,7 +70,8 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             comments,
             words,
         } => seed(store.as_ref(), articles, comments, words).await,
-        Command::BenchSearch { queries } => bench_search(data, store.as_ref(), queries).await,
+                Command::BenchSearch { queries } => bench_search(data, store.as_ref(), queries).await,
+        Command::GenWxr { .. } | Command::ParseWxr { .. } => unreachable!("handled above, without a store"),
     }
 }
 
@@ -311,5 +335,79 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> anyhow::Result<()> 
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
     anyhow::ensure!(response.starts_with(b"HTTP/1.1 200"), "GET {path} did not answer 200");
+    Ok(())
+}
+
+/// Peak resident memory of this process in MiB (Linux), for benchmark reports.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn gen_wxr(posts: u32, comments: u32, output: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(output)?);
+    let mut text = Words(7);
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Generated</title><link>http://example.org</link><wp:wxr_version>1.2</wp:wxr_version>"#)?;
+    for (id, login) in [(1, "editor"), (2, "reporter")] {
+        writeln!(out, "<wp:author><wp:author_id>{id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login><wp:author_email><![CDATA[{login}@example.org]]></wp:author_email><wp:author_display_name><![CDATA[{login}]]></wp:author_display_name></wp:author>")?;
+    }
+    for (id, slug) in WORDS.iter().take(20).enumerate() {
+        writeln!(out, "<wp:category><wp:term_id>{}</wp:term_id><wp:category_nicename><![CDATA[{slug}]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[{slug}]]></wp:cat_name></wp:category>", id + 1)?;
+    }
+    let per_post = comments.div_ceil(posts.max(1));
+    let mut comment_id = 0u64;
+    for p in 0..posts {
+        let id = 100 + p;
+        let day = p % 28 + 1;
+        let month = (p / 28) % 12 + 1;
+        let year = 2015 + p / 336;
+        let date = format!("{year}-{month:02}-{day:02} 10:00:00");
+        let paragraphs: Vec<String> = (0..5).map(|_| format!("<!-- wp:paragraph -->\n<p>{}</p>\n<!-- /wp:paragraph -->", text.sentence(60))).collect();
+        writeln!(out, "<item><title><![CDATA[{} {id}]]></title><dc:creator><![CDATA[{}]]></dc:creator><content:encoded><![CDATA[{}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>{id}</wp:post_id><wp:post_date><![CDATA[{date}]]></wp:post_date><wp:post_date_gmt><![CDATA[{date}]]></wp:post_date_gmt><wp:post_modified_gmt><![CDATA[{date}]]></wp:post_modified_gmt><wp:comment_status><![CDATA[open]]></wp:comment_status><wp:post_name><![CDATA[story-{id}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_parent>0</wp:post_parent><wp:post_type><![CDATA[post]]></wp:post_type><wp:post_password><![CDATA[]]></wp:post_password><wp:is_sticky>0</wp:is_sticky><category domain=\"category\" nicename=\"{}\"><![CDATA[{}]]></category>",
+            text.sentence(6).trim_end_matches('.'), if p % 2 == 0 { "editor" } else { "reporter" }, paragraphs.join("\n\n"), WORDS[(p % 20) as usize], WORDS[(p % 20) as usize])?;
+        let first = comment_id + 1;
+        for c in 0..per_post.min(comments.saturating_sub((p * per_post).min(comments))) {
+            comment_id += 1;
+            let parent = if c % 3 == 2 { first + u64::from(c / 3) } else { 0 };
+            let approved = if c % 20 == 0 { "0" } else { "1" };
+            writeln!(out, "<wp:comment><wp:comment_id>{comment_id}</wp:comment_id><wp:comment_author><![CDATA[Reader {comment_id}]]></wp:comment_author><wp:comment_author_email><![CDATA[reader{comment_id}@example.net]]></wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_author_IP><![CDATA[192.0.2.1]]></wp:comment_author_IP><wp:comment_date_gmt><![CDATA[{date}]]></wp:comment_date_gmt><wp:comment_content><![CDATA[{}]]></wp:comment_content><wp:comment_approved><![CDATA[{approved}]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>", text.sentence(30))?;
+        }
+        writeln!(out, "</item>")?;
+    }
+    writeln!(out, "</channel></rss>")?;
+    out.flush()?;
+    println!("Wrote {posts} posts and {comment_id} comments to {} ({} bytes).", output.display(), std::fs::metadata(output)?.len());
+    Ok(())
+}
+
+/// The reference: a streaming XML parse of the same file, every event read
+/// and its text decoded, nothing kept.
+fn parse_wxr(file: &Path) -> anyhow::Result<()> {
+    use quick_xml::events::Event;
+    let started = Instant::now();
+    let reader = std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(file)?);
+    let mut xml = quick_xml::Reader::from_reader(reader);
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let (mut events, mut text_bytes) = (0u64, 0u64);
+    loop {
+        match xml.read_event_into(&mut buf)? {
+            Event::Eof => break,
+            Event::Text(t) => text_bytes += t.decode()?.len() as u64,
+            Event::CData(t) => text_bytes += t.len() as u64,
+            _ => {}
+        }
+        events += 1;
+        buf.clear();
+    }
+    println!(
+        "plain parse: {events} events, {text_bytes} bytes of text in {:.2} s, peak memory {:.1} MiB",
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib().unwrap_or(0.0)
+    );
     Ok(())
 }

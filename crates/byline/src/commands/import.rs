@@ -52,7 +52,10 @@ fn print_report(report: &Report, dry_run: bool, took: std::time::Duration) {
     if dry_run {
         println!("Dry run: nothing was changed. The import would do this:");
     } else {
-        println!("Imported in {:.1} s:", took.as_secs_f64());
+        match super::dev::peak_rss_mib() {
+            Some(mib) => println!("Imported in {:.1} s (peak memory {mib:.1} MiB):", took.as_secs_f64()),
+            None => println!("Imported in {:.1} s:", took.as_secs_f64()),
+        }
     }
     for (what, (created, existing)) in &report.counts {
         let again = if *existing > 0 {

@@ -11,7 +11,9 @@ use byline_core::{
     ArticleKind, ArticleStatus, BodyFormat, CommentKind, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind,
 };
 use byline_store::Store;
-use byline_store::import::{Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, Outcome};
+use byline_store::import::{
+    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome,
+};
 use byline_wxr::content::{self, Attachment};
 use byline_wxr::reader::{self, Record, WxrComment, WxrItem};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -342,8 +344,8 @@ impl Run<'_> {
 
     /// Imports comments parents first; a reply whose parent is not in the
     /// export becomes a top-level comment, and the report says so.
-    async fn comments(&mut self, article_id: i64, comments: &[WxrComment]) -> anyhow::Result<()> {
-        let mut ids: HashMap<i64, i64> = HashMap::new();
+        async fn comments(&mut self, article_id: i64, comments: &[WxrComment]) -> anyhow::Result<()> {
+        let mut ids: HashMap<i64, ImportedParent> = HashMap::new();
         let known: BTreeSet<i64> = comments.iter().map(|c| c.id).collect();
         let mut waiting: Vec<&WxrComment> = comments.iter().collect();
         while !waiting.is_empty() {
@@ -368,8 +370,8 @@ impl Run<'_> {
                         }
                     },
                 };
-                let id = self.comment(article_id, parent, c).await?;
-                ids.insert(c.id, id);
+                                let placed = self.comment(article_id, parent, c).await?;
+                ids.insert(c.id, placed);
             }
             if still.len() == before {
                 // A cycle of parents: break it by importing them at the top level.
@@ -378,8 +380,8 @@ impl Run<'_> {
                         "comment {}'s reply chain loops: imported as a top-level comment",
                         c.id
                     ));
-                    let id = self.comment(article_id, None, c).await?;
-                    ids.insert(c.id, id);
+                                        let placed = self.comment(article_id, None, c).await?;
+                    ids.insert(c.id, placed);
                 }
                 still.clear();
             }
@@ -388,7 +390,12 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn comment(&mut self, article_id: i64, parent_id: Option<i64>, c: &WxrComment) -> anyhow::Result<i64> {
+        async fn comment(
+        &mut self,
+        article_id: i64,
+        parent: Option<ImportedParent>,
+        c: &WxrComment,
+    ) -> anyhow::Result<ImportedParent> {
         let (status, label) = match c.approved.trim() {
             "1" | "approve" => (CommentStatus::Approved, "approved"),
             "0" | "hold" => (CommentStatus::Pending, "pending"),
@@ -405,8 +412,8 @@ impl Run<'_> {
         let url = c.author_url.trim();
         let import = ImportComment {
             wp_id: c.id,
-            article_id,
-            parent_id,
+                        article_id,
+            parent,
             author_name: c.author.clone(),
             author_email: c.author_email.trim().to_owned(),
             author_url: (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned()),
@@ -420,12 +427,12 @@ impl Run<'_> {
                 .or_else(|| wp_time(&c.date))
                 .unwrap_or_else(Utc::now),
         };
-        let outcome = self.tx.comment(&import).await?;
-        self.report.count("comments", outcome);
-        if let Outcome::Created(_) = outcome {
+                let placed = self.tx.comment(&import).await?;
+        self.report.count("comments", placed.outcome);
+        if let Outcome::Created(_) = placed.outcome {
             *self.report.comments_by_status.entry(label).or_default() += 1;
         }
-        Ok(outcome.id())
+        Ok(ImportedParent { id: placed.outcome.id(), root_id: placed.root_id, depth: placed.depth })
     }
 
     /// Galleries that named attachments exported after their post.
