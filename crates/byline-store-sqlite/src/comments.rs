@@ -39,7 +39,7 @@ pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Re
     .fetch_one(&mut *tx)
     .await
     .map_err(backend)?;
-    
+
     let comment = fetch(&mut tx, CommentId(id))
         .await?
         .ok_or_else(|| StoreError::Backend("inserted comment vanished".into()))?;

@@ -2,10 +2,12 @@
 
 use async_trait::async_trait;
 use byline_store::StoreResult;
+use std::collections::{HashMap, HashSet};
+
 use byline_store::import::{
-    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome, Placed,
+    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome, Slot,
 };
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 
 use crate::articles::{self, Stamps};
 use crate::backend;
@@ -17,6 +19,10 @@ pub struct SqliteImport {
     /// Secondary indexes of `comments`, dropped for the bulk insert and
     /// built again (in one pass each) before the commit.
     comment_indexes: Vec<String>,
+    /// The highest comment id in use, for ids given out when a WordPress id is taken.
+    high: i64,
+    /// Ids given out in this run, so a later WordPress id does not reuse one.
+    allocated: HashSet<i64>,
 }
 
 /// Page cache for the import's connection, in KiB (SQLite's negative form).
@@ -34,10 +40,25 @@ impl SqliteImport {
         .await
         .map_err(backend)?;
         for (name, _) in &indexes {
-            sqlx::query(&format!("DROP INDEX \"{name}\"")).execute(&mut *tx).await.map_err(backend)?;
+            sqlx::query(&format!("DROP INDEX \"{name}\""))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         }
-        sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).execute(&mut *tx).await.map_err(backend)?;
-        Ok(Self { tx, comment_indexes: indexes.into_iter().map(|(_, sql)| sql).collect() })
+        sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let high: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM comments")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        Ok(Self {
+            tx,
+            comment_indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+            high,
+            allocated: HashSet::new(),
+        })
     }
 }
 
@@ -49,16 +70,6 @@ async fn by_wp_id(conn: &mut SqliteConnection, table: &'static str, wp_id: i64) 
         .fetch_optional(conn)
         .await
         .map_err(backend)
-}
-
-/// An imported comment's place in its thread, by WordPress id.
-async fn comment_place(conn: &mut SqliteConnection, wp_id: i64) -> StoreResult<Option<ImportedParent>> {
-    let row: Option<(i64, i64, i64)> = sqlx::query_as("SELECT id, root_id, depth FROM comments WHERE wp_id = ?")
-        .bind(wp_id)
-        .fetch_optional(conn)
-        .await
-        .map_err(backend)?;
-    Ok(row.map(|(id, root_id, depth)| ImportedParent { id, root_id, depth: u32::try_from(depth).unwrap_or(1) }))
 }
 
 #[async_trait]
@@ -187,49 +198,90 @@ impl Import for SqliteImport {
         Ok(Outcome::Created(id))
     }
 
-    async fn comment(&mut self, c: &ImportComment) -> StoreResult<Placed> {
-        let conn = &mut *self.tx;
-        let depth = c.parent.map_or(1, |p| p.depth + 1);
-        // One statement per comment: the WordPress id is kept as byline's own
-        // when it is free (so old `#comment-ID` links land on the same
-        // comment), a top-level comment takes its own id as root (trigger),
-        // and a comment imported before is left alone.
-        let created: Option<(i64, i64)> = sqlx::query_as(
-            "INSERT INTO comments (id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-             author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) \
-             VALUES (CASE WHEN EXISTS (SELECT 1 FROM comments WHERE id = ?) THEN NULL ELSE ? END, \
-             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wp_id) DO NOTHING RETURNING id, root_id",
-        )
-        .bind(c.wp_id)
-        .bind(c.wp_id)
-        .bind(c.article_id)
-        .bind(c.parent.map(|p| p.id))
-        .bind(c.parent.map_or(0, |p| p.root_id))
-        .bind(i64::from(depth))
-        .bind(&c.author_name)
-        .bind(&c.author_email)
-        .bind(&c.author_url)
-        .bind(&c.author_ip)
-        .bind(&c.user_agent)
-        .bind(&c.body)
-        .bind(c.status.as_str())
-        .bind(encode(c.created_at))
-        .bind(c.kind.as_str())
-        .bind(c.author_id)
-        .bind(c.wp_id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
-        match created {
-            // RETURNING shows the row before the trigger: a new root is its own id.
-            Some((id, root)) => Ok(Placed { outcome: Outcome::Created(id), root_id: if root == 0 { id } else { root }, depth }),
-            None => {
-                let existing = comment_place(conn, c.wp_id).await?.ok_or_else(|| {
-                    byline_store::StoreError::Backend(format!("comment {} neither inserted nor found", c.wp_id))
-                })?;
-                Ok(Placed { outcome: Outcome::Existing(existing.id), root_id: existing.root_id, depth: existing.depth })
-            }
+    async fn comment_slots(&mut self, wp_ids: &[i64]) -> StoreResult<Vec<Slot>> {
+        if wp_ids.is_empty() {
+            return Ok(Vec::new());
         }
+        let conn = &mut *self.tx;
+        let mut b: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT wp_id, id, root_id, depth FROM comments WHERE wp_id IN (");
+        let mut list = b.separated(", ");
+        for id in wp_ids {
+            list.push_bind(*id);
+        }
+        b.push(")");
+        let rows: Vec<(i64, i64, i64, i64)> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+        let existing: HashMap<i64, ImportedParent> = rows
+            .into_iter()
+            .map(|(wp, id, root_id, depth)| {
+                (
+                    wp,
+                    ImportedParent {
+                        id,
+                        root_id,
+                        depth: u32::try_from(depth).unwrap_or(1),
+                    },
+                )
+            })
+            .collect();
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM comments WHERE id IN (");
+        let mut list = b.separated(", ");
+        for id in wp_ids {
+            list.push_bind(*id);
+        }
+        b.push(")");
+        let taken: HashSet<i64> = b
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .collect();
+        let mut slots = Vec::with_capacity(wp_ids.len());
+        for wp in wp_ids {
+            slots.push(match existing.get(wp) {
+                Some(place) => Slot::Existing(*place),
+                None if *wp > 0 && !taken.contains(wp) && !self.allocated.contains(wp) => Slot::Free(*wp),
+                None => {
+                    // Above every id there is or was given out in this run.
+                    self.high += 1;
+                    self.allocated.insert(self.high);
+                    Slot::Free(self.high)
+                }
+            });
+        }
+        Ok(slots)
+    }
+
+    async fn insert_comments(&mut self, comments: &[ImportComment]) -> StoreResult<()> {
+        // 16 values a row; SQLite takes 32,766 per statement.
+        for chunk in comments.chunks(1_000) {
+            let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO comments (id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
+                 author_ip, user_agent, body, status, created_at, kind, author_id, wp_id) ",
+            );
+            b.push_values(chunk, |mut row, c| {
+                row.push_bind(c.id)
+                    .push_bind(c.article_id)
+                    .push_bind(c.parent_id)
+                    .push_bind(c.root_id)
+                    .push_bind(i64::from(c.depth))
+                    .push_bind(c.author_name.clone())
+                    .push_bind(c.author_email.clone())
+                    .push_bind(c.author_url.clone())
+                    .push_bind(c.author_ip.clone())
+                    .push_bind(c.user_agent.clone())
+                    .push_bind(c.body.clone())
+                    .push_bind(c.status.as_str())
+                    .push_bind(encode(c.created_at))
+                    .push_bind(c.kind.as_str())
+                    .push_bind(c.author_id)
+                    .push_bind(c.wp_id);
+            });
+            b.build().execute(&mut *self.tx).await.map_err(backend)?;
+        }
+        self.high = comments.iter().map(|c| c.id).fold(self.high, i64::max);
+        Ok(())
     }
 
     async fn attachment(&mut self, a: &ImportAttachment) -> StoreResult<Outcome> {
@@ -255,10 +307,6 @@ impl Import for SqliteImport {
         Ok(Outcome::Created(id))
     }
 
-    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<ImportedParent>> {
-        comment_place(&mut self.tx, wp_id).await
-    }
-
     async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()> {
         let conn = &mut *self.tx;
         let (title, format, status, password): (String, String, String, Option<String>) =
@@ -273,11 +321,14 @@ impl Import for SqliteImport {
         articles::index(conn, article_id, &title, body, format, status, password.as_deref()).await
     }
 
-        async fn commit(mut self: Box<Self>) -> StoreResult<()> {
+    async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         for sql in &self.comment_indexes {
             sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
         }
-        sqlx::query("PRAGMA cache_size = -2000").execute(&mut *self.tx).await.map_err(backend)?;
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
         self.tx.commit().await.map_err(backend)
     }
 }

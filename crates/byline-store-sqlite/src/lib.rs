@@ -195,7 +195,7 @@ impl Store for SqliteStore {
     }
 
     async fn begin_import(&self) -> StoreResult<Box<dyn byline_store::import::Import>> {
-                Ok(Box::new(import::SqliteImport::begin(&self.pool).await?))
+        Ok(Box::new(import::SqliteImport::begin(&self.pool).await?))
     }
     async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_wp_id(&self.pool, id).await

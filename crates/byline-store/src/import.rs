@@ -75,16 +75,22 @@ pub struct ImportArticle {
     pub old_slugs: Vec<Slug>,
 }
 
-/// A comment from the export, its parent already imported.
+/// A comment from the export, placed: its id comes from
+/// [`Import::comment_slots`], its thread position from its parent.
 #[derive(Debug, Clone)]
 pub struct ImportComment {
+    /// Store id to insert it under.
+    pub id: i64,
     /// WordPress comment id.
     pub wp_id: i64,
     /// Store id of its article.
     pub article_id: i64,
-    /// Its parent: store id, thread root and depth (the importer knows
-    /// them from the parent it imported, so no lookup is needed).
-    pub parent: Option<ImportedParent>,
+    /// Store id of its parent.
+    pub parent_id: Option<i64>,
+    /// Its thread's root (its own id when top-level).
+    pub root_id: i64,
+    /// 1 for top-level.
+    pub depth: u32,
     /// Name.
     pub author_name: String,
     /// Email (private).
@@ -118,15 +124,14 @@ pub struct ImportedParent {
     pub depth: u32,
 }
 
-/// A comment as placed by the import: its id and position in its thread.
+/// Where a comment of the export goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placed {
-    /// Created or found.
-    pub outcome: Outcome,
-    /// Thread root.
-    pub root_id: i64,
-    /// Depth.
-    pub depth: u32,
+pub enum Slot {
+    /// Imported before: leave it, reply under it.
+    Existing(ImportedParent),
+    /// Not there yet: insert it under this id (its WordPress id when free,
+    /// so old `#comment-ID` links still land on it).
+    Free(i64),
 }
 
 /// A media record from the export.
@@ -160,12 +165,12 @@ pub trait Import: Send {
     async fn term(&mut self, term: &ImportTerm) -> StoreResult<Outcome>;
     /// Adds an article (its slug made unique if another article has it).
     async fn article(&mut self, article: &ImportArticle) -> StoreResult<Outcome>;
-    /// Adds a comment.
-    async fn comment(&mut self, comment: &ImportComment) -> StoreResult<Placed>;
+    /// Where each of these WordPress comments goes, in the same order.
+    async fn comment_slots(&mut self, wp_ids: &[i64]) -> StoreResult<Vec<Slot>>;
+    /// Inserts placed comments (one article's, parents before replies) in bulk.
+    async fn insert_comments(&mut self, comments: &[ImportComment]) -> StoreResult<()>;
     /// Adds a media record.
     async fn attachment(&mut self, attachment: &ImportAttachment) -> StoreResult<Outcome>;
-    /// An already imported WordPress comment, as a parent.
-    async fn comment_by_wp_id(&mut self, wp_id: i64) -> StoreResult<Option<ImportedParent>>;
     /// Replaces an imported article's body (galleries resolved late).
     async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()>;
     /// Makes the whole import permanent.

@@ -30,7 +30,7 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         words: u32,
     },
-        /// Measure search latency on the site (seed it first) against a plain
+    /// Measure search latency on the site (seed it first) against a plain
     /// page measured in the same run.
     BenchSearch {
         /// Searches to time.
@@ -59,7 +59,11 @@ pub enum Command {
 
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     match cmd {
-        Command::GenWxr { posts, comments, output } => return gen_wxr(posts, comments, &output),
+        Command::GenWxr {
+            posts,
+            comments,
+            output,
+        } => return gen_wxr(posts, comments, &output),
         Command::ParseWxr { file } => return parse_wxr(&file),
         _ => {}
     }
@@ -70,7 +74,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             comments,
             words,
         } => seed(store.as_ref(), articles, comments, words).await,
-                Command::BenchSearch { queries } => bench_search(data, store.as_ref(), queries).await,
+        Command::BenchSearch { queries } => bench_search(data, store.as_ref(), queries).await,
         Command::GenWxr { .. } | Command::ParseWxr { .. } => unreachable!("handled above, without a store"),
     }
 }
@@ -350,14 +354,24 @@ fn gen_wxr(posts: u32, comments: u32, output: &Path) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(output)?);
     let mut text = Words(7);
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8" ?>
+    writeln!(
+        out,
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
-<channel><title>Generated</title><link>http://example.org</link><wp:wxr_version>1.2</wp:wxr_version>"#)?;
+<channel><title>Generated</title><link>http://example.org</link><wp:wxr_version>1.2</wp:wxr_version>"#
+    )?;
     for (id, login) in [(1, "editor"), (2, "reporter")] {
-        writeln!(out, "<wp:author><wp:author_id>{id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login><wp:author_email><![CDATA[{login}@example.org]]></wp:author_email><wp:author_display_name><![CDATA[{login}]]></wp:author_display_name></wp:author>")?;
+        writeln!(
+            out,
+            "<wp:author><wp:author_id>{id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login><wp:author_email><![CDATA[{login}@example.org]]></wp:author_email><wp:author_display_name><![CDATA[{login}]]></wp:author_display_name></wp:author>"
+        )?;
     }
     for (id, slug) in WORDS.iter().take(20).enumerate() {
-        writeln!(out, "<wp:category><wp:term_id>{}</wp:term_id><wp:category_nicename><![CDATA[{slug}]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[{slug}]]></wp:cat_name></wp:category>", id + 1)?;
+        writeln!(
+            out,
+            "<wp:category><wp:term_id>{}</wp:term_id><wp:category_nicename><![CDATA[{slug}]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[{slug}]]></wp:cat_name></wp:category>",
+            id + 1
+        )?;
     }
     let per_post = comments.div_ceil(posts.max(1));
     let mut comment_id = 0u64;
@@ -367,21 +381,43 @@ fn gen_wxr(posts: u32, comments: u32, output: &Path) -> anyhow::Result<()> {
         let month = (p / 28) % 12 + 1;
         let year = 2015 + p / 336;
         let date = format!("{year}-{month:02}-{day:02} 10:00:00");
-        let paragraphs: Vec<String> = (0..5).map(|_| format!("<!-- wp:paragraph -->\n<p>{}</p>\n<!-- /wp:paragraph -->", text.sentence(60))).collect();
-        writeln!(out, "<item><title><![CDATA[{} {id}]]></title><dc:creator><![CDATA[{}]]></dc:creator><content:encoded><![CDATA[{}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>{id}</wp:post_id><wp:post_date><![CDATA[{date}]]></wp:post_date><wp:post_date_gmt><![CDATA[{date}]]></wp:post_date_gmt><wp:post_modified_gmt><![CDATA[{date}]]></wp:post_modified_gmt><wp:comment_status><![CDATA[open]]></wp:comment_status><wp:post_name><![CDATA[story-{id}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_parent>0</wp:post_parent><wp:post_type><![CDATA[post]]></wp:post_type><wp:post_password><![CDATA[]]></wp:post_password><wp:is_sticky>0</wp:is_sticky><category domain=\"category\" nicename=\"{}\"><![CDATA[{}]]></category>",
-            text.sentence(6).trim_end_matches('.'), if p % 2 == 0 { "editor" } else { "reporter" }, paragraphs.join("\n\n"), WORDS[(p % 20) as usize], WORDS[(p % 20) as usize])?;
+        let paragraphs: Vec<String> = (0..5)
+            .map(|_| {
+                format!(
+                    "<!-- wp:paragraph -->\n<p>{}</p>\n<!-- /wp:paragraph -->",
+                    text.sentence(60)
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "<item><title><![CDATA[{} {id}]]></title><dc:creator><![CDATA[{}]]></dc:creator><content:encoded><![CDATA[{}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>{id}</wp:post_id><wp:post_date><![CDATA[{date}]]></wp:post_date><wp:post_date_gmt><![CDATA[{date}]]></wp:post_date_gmt><wp:post_modified_gmt><![CDATA[{date}]]></wp:post_modified_gmt><wp:comment_status><![CDATA[open]]></wp:comment_status><wp:post_name><![CDATA[story-{id}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_parent>0</wp:post_parent><wp:post_type><![CDATA[post]]></wp:post_type><wp:post_password><![CDATA[]]></wp:post_password><wp:is_sticky>0</wp:is_sticky><category domain=\"category\" nicename=\"{}\"><![CDATA[{}]]></category>",
+            text.sentence(6).trim_end_matches('.'),
+            if p % 2 == 0 { "editor" } else { "reporter" },
+            paragraphs.join("\n\n"),
+            WORDS[(p % 20) as usize],
+            WORDS[(p % 20) as usize]
+        )?;
         let first = comment_id + 1;
         for c in 0..per_post.min(comments.saturating_sub((p * per_post).min(comments))) {
             comment_id += 1;
             let parent = if c % 3 == 2 { first + u64::from(c / 3) } else { 0 };
             let approved = if c % 20 == 0 { "0" } else { "1" };
-            writeln!(out, "<wp:comment><wp:comment_id>{comment_id}</wp:comment_id><wp:comment_author><![CDATA[Reader {comment_id}]]></wp:comment_author><wp:comment_author_email><![CDATA[reader{comment_id}@example.net]]></wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_author_IP><![CDATA[192.0.2.1]]></wp:comment_author_IP><wp:comment_date_gmt><![CDATA[{date}]]></wp:comment_date_gmt><wp:comment_content><![CDATA[{}]]></wp:comment_content><wp:comment_approved><![CDATA[{approved}]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>", text.sentence(30))?;
+            writeln!(
+                out,
+                "<wp:comment><wp:comment_id>{comment_id}</wp:comment_id><wp:comment_author><![CDATA[Reader {comment_id}]]></wp:comment_author><wp:comment_author_email><![CDATA[reader{comment_id}@example.net]]></wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_author_IP><![CDATA[192.0.2.1]]></wp:comment_author_IP><wp:comment_date_gmt><![CDATA[{date}]]></wp:comment_date_gmt><wp:comment_content><![CDATA[{}]]></wp:comment_content><wp:comment_approved><![CDATA[{approved}]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>",
+                text.sentence(30)
+            )?;
         }
         writeln!(out, "</item>")?;
     }
     writeln!(out, "</channel></rss>")?;
     out.flush()?;
-    println!("Wrote {posts} posts and {comment_id} comments to {} ({} bytes).", output.display(), std::fs::metadata(output)?.len());
+    println!(
+        "Wrote {posts} posts and {comment_id} comments to {} ({} bytes).",
+        output.display(),
+        std::fs::metadata(output)?.len()
+    );
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use byline_core::{
 };
 use byline_store::Store;
 use byline_store::import::{
-    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome,
+    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome, Slot,
 };
 use byline_wxr::content::{self, Attachment};
 use byline_wxr::reader::{self, Record, WxrComment, WxrItem};
@@ -342,11 +342,19 @@ impl Run<'_> {
         self.comments(outcome.id(), &item.comments).await
     }
 
-    /// Imports comments parents first; a reply whose parent is not in the
-    /// export becomes a top-level comment, and the report says so.
-        async fn comments(&mut self, article_id: i64, comments: &[WxrComment]) -> anyhow::Result<()> {
-        let mut ids: HashMap<i64, ImportedParent> = HashMap::new();
-        let known: BTreeSet<i64> = comments.iter().map(|c| c.id).collect();
+    /// Imports an article's comments in bulk, parents first. A reply whose
+    /// parent is not in the export becomes a top-level comment, and the
+    /// report says so.
+    async fn comments(&mut self, article_id: i64, comments: &[WxrComment]) -> anyhow::Result<()> {
+        let wp_ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+        let slots: HashMap<i64, Slot> = wp_ids
+            .iter()
+            .copied()
+            .zip(self.tx.comment_slots(&wp_ids).await?)
+            .collect();
+        let in_export: BTreeSet<i64> = wp_ids.iter().copied().collect();
+        let mut placed: HashMap<i64, ImportedParent> = HashMap::new();
+        let mut rows = Vec::with_capacity(comments.len());
         let mut waiting: Vec<&WxrComment> = comments.iter().collect();
         while !waiting.is_empty() {
             let before = waiting.len();
@@ -354,48 +362,57 @@ impl Run<'_> {
             for c in waiting {
                 let parent = match c.parent {
                     0 => None,
-                    p if ids.contains_key(&p) => Some(ids[&p]),
-                    p if known.contains(&p) => {
+                    p if placed.contains_key(&p) => Some(placed[&p]),
+                    p if in_export.contains(&p) => {
                         still.push(c);
                         continue;
                     }
-                    p => match self.tx.comment_by_wp_id(p).await? {
-                        Some(id) => Some(id),
-                        None => {
-                            self.report.notes.push(format!(
-                                "comment {} replies to comment {p}, which is not in the export: imported as a top-level comment",
-                                c.id
-                            ));
-                            None
-                        }
-                    },
+                    p => {
+                        self.report.notes.push(format!(
+                            "comment {} replies to comment {p}, which is not in the export: imported as a top-level comment",
+                            c.id
+                        ));
+                        None
+                    }
                 };
-                                let placed = self.comment(article_id, parent, c).await?;
-                ids.insert(c.id, placed);
+                let place = self.place(article_id, parent, c, slots[&c.id], &mut rows);
+                placed.insert(c.id, place);
             }
             if still.len() == before {
-                // A cycle of parents: break it by importing them at the top level.
+                // A loop of parents: break it by importing them at the top level.
                 for c in &still {
                     self.report.notes.push(format!(
                         "comment {}'s reply chain loops: imported as a top-level comment",
                         c.id
                     ));
-                                        let placed = self.comment(article_id, None, c).await?;
-                    ids.insert(c.id, placed);
+                    let place = self.place(article_id, None, c, slots[&c.id], &mut rows);
+                    placed.insert(c.id, place);
                 }
                 still.clear();
             }
             waiting = still;
         }
+        self.tx.insert_comments(&rows).await?;
         Ok(())
     }
 
-        async fn comment(
+    /// Gives a comment its place: where it was imported before, or a new
+    /// row under its parent (added to `rows`).
+    fn place(
         &mut self,
         article_id: i64,
         parent: Option<ImportedParent>,
         c: &WxrComment,
-    ) -> anyhow::Result<ImportedParent> {
+        slot: Slot,
+        rows: &mut Vec<ImportComment>,
+    ) -> ImportedParent {
+        let id = match slot {
+            Slot::Existing(place) => {
+                self.report.count("comments", Outcome::Existing(place.id));
+                return place;
+            }
+            Slot::Free(id) => id,
+        };
         let (status, label) = match c.approved.trim() {
             "1" | "approve" => (CommentStatus::Approved, "approved"),
             "0" | "hold" => (CommentStatus::Pending, "pending"),
@@ -409,11 +426,19 @@ impl Run<'_> {
                 (CommentStatus::Pending, "pending")
             }
         };
+        let place = ImportedParent {
+            id,
+            root_id: parent.map_or(id, |p| p.root_id),
+            depth: parent.map_or(1, |p| p.depth + 1),
+        };
         let url = c.author_url.trim();
-        let import = ImportComment {
+        rows.push(ImportComment {
+            id,
             wp_id: c.id,
-                        article_id,
-            parent,
+            article_id,
+            parent_id: parent.map(|p| p.id),
+            root_id: place.root_id,
+            depth: place.depth,
             author_name: c.author.clone(),
             author_email: c.author_email.trim().to_owned(),
             author_url: (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned()),
@@ -426,13 +451,10 @@ impl Run<'_> {
             created_at: wp_time(&c.date_gmt)
                 .or_else(|| wp_time(&c.date))
                 .unwrap_or_else(Utc::now),
-        };
-                let placed = self.tx.comment(&import).await?;
-        self.report.count("comments", placed.outcome);
-        if let Outcome::Created(_) = placed.outcome {
-            *self.report.comments_by_status.entry(label).or_default() += 1;
-        }
-        Ok(ImportedParent { id: placed.outcome.id(), root_id: placed.root_id, depth: placed.depth })
+        });
+        self.report.count("comments", Outcome::Created(id));
+        *self.report.comments_by_status.entry(label).or_default() += 1;
+        place
     }
 
     /// Galleries that named attachments exported after their post.
