@@ -173,6 +173,8 @@ pub struct CommentView {
     pub body_html: Value,
     /// Held for moderation (shown only to its author).
     pub pending: bool,
+    /// `comment`, `pingback` or `trackback`.
+    pub kind: &'static str,
     /// Reply link target, when replies may nest under it.
     pub reply_url: Option<String>,
     /// Replies, oldest first.

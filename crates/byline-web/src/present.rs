@@ -129,6 +129,7 @@ pub fn comment_views(
                 },
                 body_html: safe(render_comment(&c.body)),
                 pending: c.status == CommentStatus::Pending,
+                kind: c.kind.as_str(),
                 reply_url: reply_url(&c),
                 replies: comment_views(node.replies, avatar_secret, tz, reply_url),
             }

@@ -86,8 +86,17 @@ fn print_report(report: &Report, dry_run: bool, took: std::time::Duration) {
              `byline author edit LOGIN --bio \"…\" --website https://…`."
         );
     }
-    if let Some((_, (n, _))) = report.counts.iter().find(|(k, _)| **k == "attachments") {
-        println!("{n} attachment record(s) kept; their files still load from the old site's addresses.");
+    if !report.attachment_urls.is_empty() {
+        println!(
+            "{} attachment record(s) kept; their files still load from the old site's addresses:",
+            report.attachment_urls.len()
+        );
+        for url in report.attachment_urls.iter().take(20) {
+            println!("  {url}");
+        }
+        if report.attachment_urls.len() > 20 {
+            println!("  … and {} more", report.attachment_urls.len() - 20);
+        }
     }
     if report.offsets.iter().any(|m| *m != 0) {
         let offsets: Vec<String> = report

@@ -33,6 +33,8 @@ pub struct Report {
     pub skipped: std::collections::BTreeMap<String, u64>,
     /// Offsets between local and GMT post dates, in minutes.
     pub offsets: BTreeSet<i64>,
+    /// Addresses of the imported attachment records.
+    pub attachment_urls: Vec<String>,
 }
 
 impl Report {
@@ -247,6 +249,7 @@ impl Run<'_> {
         };
         let outcome = self.tx.attachment(&record).await?;
         self.report.count("attachments", outcome);
+        self.report.attachment_urls.push(record.url.clone());
         self.attachments.insert(
             item.id,
             Attachment {
@@ -439,7 +442,7 @@ impl Run<'_> {
             parent_id: parent.map(|p| p.id),
             root_id: place.root_id,
             depth: place.depth,
-            author_name: c.author.clone(),
+            author_name: byline_wxr::comment_text::decode(&c.author),
             author_email: c.author_email.trim().to_owned(),
             author_url: (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned()),
             author_ip: c.author_ip.clone(),

@@ -123,6 +123,27 @@ async fn the_fixture_imports_with_every_figure_of_its_manifest() {
         }
     }
     assert_eq!(deepest, m["counts"]["max_thread_depth_all_approved"].as_u64().unwrap());
+
+    // Pingbacks keep their type.
+
+    let mut found = false;
+    for p in m["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "publish")
+    {
+        let (_, _, path) = resolve(&site, &old_path(p["permalink"].as_str().unwrap())).await;
+        let page = site.page(&path).await;
+        if let Some(label) = texts(&page, "li.pingback .comment-author").pop() {
+            assert!(
+                label.starts_with("Pingback: ") && label.contains('»') && !label.contains("&raquo;"),
+                "{label}"
+            );
+            found = true;
+        }
+    }
+    assert!(found, "the pingback is shown as one");
 }
 
 #[tokio::test]
@@ -161,6 +182,7 @@ async fn every_old_link_answers_200_or_a_redirect_to_a_200() {
             paths.push(format!("/{}/{}/{}/", parts[0], parts[1], parts[3]));
             paths.push(format!("/{}/", parts[3]));
             paths.push(format!("{url}feed/"));
+            paths.push(format!("/{}/feed/", parts[3]));
         }
     }
     for c in m["categories"].as_array().unwrap() {
