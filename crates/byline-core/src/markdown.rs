@@ -58,7 +58,51 @@ pub fn html_text(html: &str) -> String {
         b.clean_content_tags(HashSet::from(["script", "style"]));
         b
     });
-    let spaced = html.replace('<', " <");
+    // Block tags separate words; inline tags (links, emphasis) do not.
+    let mut spaced = String::with_capacity(html.len() + 64);
+    for (i, part) in html.split('<').enumerate() {
+        if i > 0 {
+            let name: String = part
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let block = matches!(
+                name.as_str(),
+                "p" | "div"
+                    | "br"
+                    | "li"
+                    | "ul"
+                    | "ol"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "blockquote"
+                    | "figure"
+                    | "figcaption"
+                    | "tr"
+                    | "td"
+                    | "th"
+                    | "table"
+                    | "pre"
+                    | "hr"
+                    | "section"
+                    | "article"
+                    | "cite"
+                    | "dd"
+                    | "dt"
+            );
+            if block {
+                spaced.push(' ');
+            }
+            spaced.push('<');
+        }
+        spaced.push_str(part);
+    }
     let text = TEXT_ONLY.clean(&spaced).to_string();
     let decoded = text
         .replace("&lt;", "<")
@@ -393,6 +437,10 @@ mod tests {
             safe.as_str()
         );
         assert_eq!(body_text(html, BodyFormat::Html), "One & two three Cap");
+        assert_eq!(
+            html_text("<p>See (<a href=\"x\">the document</a>).</p><p>Next</p>"),
+            "See (the document). Next"
+        );
         assert_eq!(body_excerpt(html, BodyFormat::Html, 2), "One &…");
     }
 
