@@ -159,7 +159,7 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
         (true, _) => "Type one or more words to search the articles.".to_owned(),
         (false, 0) => format!("No articles match “{shown}”. Try fewer or different words."),
         (false, 1) => "One article found.".to_owned(),
-        (false, n) => format!("{n} articles found."),
+        (false, n) => format!("{} articles found.", thousands(n)),
     };
     let encoded: String = url_encode(&shown);
     let listing = Listing {
@@ -185,6 +185,19 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
         }
     })
     .await
+}
+
+/// 9847 → "9,847".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn url_encode(s: &str) -> String {
@@ -286,4 +299,14 @@ async fn render_with(
         pagination: Pagination::new(page, pages, page_url),
     };
     Ok(Html(state.renderer.render("list.html", &view)?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_with_separators() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(9847), "9,847");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 }
