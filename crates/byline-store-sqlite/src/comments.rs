@@ -158,11 +158,7 @@ pub async fn page(
         push_visible(&mut b, also_visible);
         b.push(" ORDER BY created_at, id");
         let rows: Vec<CommentRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
-        comments = rows
-            .into_iter()
-            .map(Comment::try_from)
-            .collect::<Result<_, _>>()
-            .map_err(backend)?;
+        comments = to_comments(rows)?;
     }
     Ok(CommentPage {
         comments,
@@ -228,10 +224,7 @@ pub async fn recent(
     b.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
         .push_bind(i64::from(limit));
     let rows: Vec<CommentRow> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter()
-        .map(Comment::try_from)
-        .collect::<Result<_, _>>()
-        .map_err(backend)
+    to_comments(rows)
 }
 
 pub async fn of_article(pool: &SqlitePool, article_id: i64) -> StoreResult<Vec<Comment>> {
@@ -241,10 +234,7 @@ pub async fn of_article(pool: &SqlitePool, article_id: i64) -> StoreResult<Vec<C
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.into_iter()
-        .map(Comment::try_from)
-        .collect::<Result<_, _>>()
-        .map_err(backend)
+    to_comments(rows)
 }
 
 pub async fn by_id(pool: &SqlitePool, id: CommentId) -> StoreResult<Option<Comment>> {
@@ -270,10 +260,7 @@ pub async fn list(pool: &SqlitePool, status: Option<CommentStatus>, limit: u32) 
     b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
         .push_bind(i64::from(limit));
     let rows: Vec<CommentRow> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter()
-        .map(Comment::try_from)
-        .collect::<Result<_, _>>()
-        .map_err(backend)
+    to_comments(rows)
 }
 
 pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
@@ -298,11 +285,7 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
         .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
-    let thread: Vec<Comment> = rows
-        .into_iter()
-        .map(Comment::try_from)
-        .collect::<Result<_, _>>()
-        .map_err(backend)?;
+    let thread: Vec<Comment> = to_comments(rows)?;
     let mut below: HashSet<CommentId> = HashSet::from([id]);
     let mut new_root: std::collections::HashMap<CommentId, CommentId> = Default::default();
     for c in &thread {
@@ -335,6 +318,14 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
         .map_err(backend)?;
     tx.commit().await.map_err(backend)?;
     Ok(gone)
+}
+
+/// Rows into comments; a row that does not decode is a store error.
+fn to_comments(rows: Vec<CommentRow>) -> StoreResult<Vec<Comment>> {
+    rows.into_iter()
+        .map(Comment::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(backend)
 }
 
 fn not_found(id: CommentId) -> StoreError {
