@@ -26,6 +26,11 @@ impl Ctx {
         format!("{}{path}", self.base)
     }
 
+    /// Whether the site is served over HTTPS (its cookies are then `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.base.starts_with("https://")
+    }
+
     /// The site as templates show it.
     pub fn site(&self) -> SiteView {
         site_view(&self.settings, &self.base)

@@ -20,10 +20,13 @@ const MAX_PENDING: usize = 20;
 const PENDING_DAYS: i64 = 30;
 const COMMENTER_DAYS: i64 = 365;
 
-fn cookie(name: &'static str, value: String, days: i64) -> Cookie<'static> {
+/// A cookie only this site's pages read, `Secure` when the site is served
+/// over HTTPS so it never travels in clear text.
+fn cookie(name: &'static str, value: String, days: i64, secure: bool) -> Cookie<'static> {
     Cookie::build((name, value))
         .path("/")
         .http_only(true)
+        .secure(secure)
         .same_site(SameSite::Lax)
         .max_age(time_days(days))
         .build()
@@ -47,7 +50,7 @@ pub fn pending_ids(jar: &SignedCookieJar) -> Vec<CommentId> {
 }
 
 /// Remembers a newly held comment.
-pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
+pub fn add_pending(jar: SignedCookieJar, id: CommentId, secure: bool) -> SignedCookieJar {
     let mut ids = pending_ids(&jar);
     ids.push(id);
     let skip = ids.len().saturating_sub(MAX_PENDING);
@@ -56,7 +59,7 @@ pub fn add_pending(jar: SignedCookieJar, id: CommentId) -> SignedCookieJar {
         .map(|i| i.0.to_string())
         .collect::<Vec<_>>()
         .join(".");
-    jar.add(cookie(PENDING, value, PENDING_DAYS))
+    jar.add(cookie(PENDING, value, PENDING_DAYS, secure))
 }
 
 /// A token for a password: a keyed hash, so the cookie never holds the
@@ -76,12 +79,12 @@ pub fn password_tokens(jar: &SignedCookieJar) -> Vec<String> {
 }
 
 /// Remembers that the visitor gave a password.
-pub fn add_password(jar: SignedCookieJar, token: String) -> SignedCookieJar {
+pub fn add_password(jar: SignedCookieJar, token: String, secure: bool) -> SignedCookieJar {
     let mut tokens = password_tokens(&jar);
     tokens.retain(|t| *t != token);
     tokens.push(token);
     let skip = tokens.len().saturating_sub(MAX_PASSWORDS);
-    jar.add(cookie(PASSWORDS, tokens[skip..].join("."), PENDING_DAYS))
+    jar.add(cookie(PASSWORDS, tokens[skip..].join("."), PENDING_DAYS, secure))
 }
 
 /// The saved name, email and website, if the visitor opted in.
@@ -98,12 +101,12 @@ pub fn remembered(jar: &SignedCookieJar) -> Option<CommentDraft> {
 }
 
 /// Saves or forgets the commenter's details, as the checkbox asked.
-pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool) -> SignedCookieJar {
+pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool, secure: bool) -> SignedCookieJar {
     if keep {
         let value = [&draft.author, &draft.email, &draft.url]
             .map(|f| escape(f.trim()))
             .join("&");
-        jar.add(cookie(COMMENTER, value, COMMENTER_DAYS))
+        jar.add(cookie(COMMENTER, value, COMMENTER_DAYS, secure))
     } else {
         jar.remove(Cookie::build(COMMENTER).path("/").build())
     }

@@ -187,9 +187,10 @@ pub async fn post_comment(
         "comment received"
     );
 
-    let mut jar = visitor::remember(jar, &draft, draft.remember);
+    let secure = ctx.is_https();
+    let mut jar = visitor::remember(jar, &draft, draft.remember, secure);
     if comment.status == CommentStatus::Pending {
-        jar = visitor::add_pending(jar, comment.id);
+        jar = visitor::add_pending(jar, comment.id, secure);
     }
     let page = state
         .store

@@ -2,13 +2,13 @@
 //! article, with WordPress's address and field name so old forms work.
 
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
 
-use crate::AppState;
+use crate::context::Ctx;
 use crate::error::WebError;
 use crate::visitor;
 
@@ -28,7 +28,7 @@ pub struct PasswordForm {
 /// Remembers the password (as a keyed token in a signed cookie) and goes
 /// back to the article, which shows its text when the password is right.
 pub async fn submit(
-    State(state): State<AppState>,
+    ctx: Ctx,
     Query(action): Query<Action>,
     headers: HeaderMap,
     jar: SignedCookieJar,
@@ -48,7 +48,8 @@ pub async fn submit(
         })
         .and_then(|to| local_path(&to))
         .unwrap_or_else(|| "/".to_owned());
-    let jar = visitor::add_password(jar, visitor::password_token(&state.password_key[..], &password));
+    let token = visitor::password_token(&ctx.state.password_key[..], &password);
+    let jar = visitor::add_password(jar, token, ctx.is_https());
     Ok((jar, Redirect::to(&back)).into_response())
 }
 

@@ -292,3 +292,34 @@ async fn remember_me_fills_the_form_next_time_only_when_asked() {
     let fresh = site.page(&path).await;
     assert_eq!(field(&fresh, "author"), "");
 }
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_site_is_served_over_https() {
+    let (site, id, _) = site_with_article().await;
+    let mut fields = form(&id, "Plain HTTP.", "Ann", "ann@example.com");
+    fields.push(("wp-comment-cookies-consent", "yes"));
+    let res = site.post_comment(&fields).await;
+    let set: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(!set.is_empty() && set.iter().all(|c| !c.contains("Secure")), "{set:?}");
+    assert!(
+        set.iter().all(|c| c.contains("HttpOnly") && c.contains("SameSite=Lax")),
+        "{set:?}"
+    );
+
+    site.cli(&["settings", "set", "site_url", "https://news.example"]).ok();
+    let mut fields = form(&id, "Over HTTPS.", "Bob", "bob@example.com");
+    fields.push(("wp-comment-cookies-consent", "yes"));
+    let res = site.post_comment(&fields).await;
+    let set: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(!set.is_empty() && set.iter().all(|c| c.contains("Secure")), "{set:?}");
+}
