@@ -29,3 +29,69 @@ impl fmt::Display for SanitizedHtml {
         f.write_str(&self.0)
     }
 }
+
+/// Decodes HTML character references (`&amp;`, `&raquo;`, `&#8217;`…) in
+/// text taken out of HTML, such as WordPress comment names and excerpts; an
+/// unknown reference stays as written.
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let decoded = tail.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &tail[1..end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" | "#039" => '\'',
+                "nbsp" => ' ',
+                "raquo" => '»',
+                "laquo" => '«',
+                "hellip" => '…',
+                "mdash" => '—',
+                "ndash" => '–',
+                "rsquo" => '’',
+                "lsquo" => '‘',
+                "rdquo" => '”',
+                "ldquo" => '“',
+                _ => {
+                    let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                        u32::from_str_radix(hex, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    char::from_u32(code?)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_references_are_decoded() {
+        assert_eq!(
+            decode_entities("Courier &raquo; Weekly &#8217;links&#x21; &amp; more &bogus; & so"),
+            "Courier » Weekly ’links! & more &bogus; & so"
+        );
+    }
+}

@@ -7,6 +7,7 @@ pub mod article;
 pub mod author;
 pub mod comment;
 pub mod comment_form;
+pub mod fingerprint;
 pub mod front_matter;
 pub mod html;
 pub mod identicon;

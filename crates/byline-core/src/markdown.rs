@@ -104,13 +104,7 @@ pub fn html_text(html: &str) -> String {
         spaced.push_str(part);
     }
     let text = TEXT_ONLY.clean(&spaced).to_string();
-    let decoded = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
+    let decoded = crate::html::decode_entities(&text);
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -32,11 +32,6 @@ pub fn asset(name: &str) -> Option<Asset> {
 
 /// A short content hash for cache-busting URLs (`/static/style.css?v=…`).
 pub(crate) fn fingerprint(name: &str) -> String {
-    // FNV-1a: stable across builds and platforms, and plenty for cache busting.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in asset(name).map_or(&[][..], |a| a.bytes) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:08x}", h as u32)
+    let hash = byline_core::fingerprint::fingerprint(asset(name).map_or(&[][..], |a| a.bytes));
+    format!("{:08x}", hash as u32)
 }

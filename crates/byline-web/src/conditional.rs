@@ -13,7 +13,7 @@ pub fn respond(
     body: String,
     last_modified: DateTime<Utc>,
 ) -> Response {
-    let etag = format!("\"{:016x}\"", fnv1a(body.as_bytes()));
+    let etag = format!("\"{:016x}\"", byline_core::fingerprint::fingerprint(body.as_bytes()));
     let last_modified_text = last_modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let fresh = match request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         // If-None-Match wins over If-Modified-Since (RFC 9110, 13.2.2).
@@ -40,13 +40,4 @@ pub fn respond(
     } else {
         (headers, body).into_response()
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }

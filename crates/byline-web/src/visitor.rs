@@ -9,6 +9,7 @@ use axum_extra::extract::SignedCookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use byline_core::CommentId;
 use byline_core::comment_form::CommentDraft;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 const PENDING: &str = "byline_pending";
 const PASSWORDS: &str = "byline_postpass";
@@ -118,35 +119,21 @@ pub fn is_personal(jar: &SignedCookieJar) -> bool {
     jar.get(PENDING).is_some() || jar.get(COMMENTER).is_some() || jar.get(PASSWORDS).is_some()
 }
 
-/// Percent-encodes everything but unreserved characters, so any input
-/// fits in a cookie value.
+/// Characters kept as they are in cookie values; everything else is
+/// percent-encoded, so any input fits in a cookie.
+const COOKIE_SAFE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'@');
+
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, COOKIE_SAFE).to_string()
 }
 
 fn unescape(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_decode_str(s).decode_utf8().ok().map(|s| s.into_owned())
 }
 
 /// The client's address: the peer, or the proxy-reported one when the

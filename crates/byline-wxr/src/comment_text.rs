@@ -2,6 +2,8 @@
 //! quotes, code) to the Markdown byline stores comments in, so imported
 //! comments render as they did, through the same safe comment renderer.
 
+use byline_core::html::decode_entities as decode;
+
 /// Converts a WordPress comment body to Markdown.
 pub fn to_markdown(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -79,59 +81,6 @@ fn attr(tag: &str, name: &str) -> Option<String> {
         .then(|| value.replace(' ', "%20").replace(')', "%29"))
 }
 
-/// Decodes the HTML character references WordPress leaves in comment
-/// text and names (`&amp;`, `&raquo;`, `&#8217;`…), so they show as the
-/// characters they stand for.
-pub fn decode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let decoded = tail.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let name = &tail[1..end];
-            let c = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" | "#039" => '\'',
-                "nbsp" => ' ',
-                "raquo" => '»',
-                "laquo" => '«',
-                "hellip" => '…',
-                "mdash" => '—',
-                "ndash" => '–',
-                "rsquo" => '’',
-                "lsquo" => '‘',
-                "rdquo" => '”',
-                "ldquo" => '“',
-                _ => {
-                    let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|d| d.parse().ok())
-                    };
-                    char::from_u32(code?)?
-                }
-            };
-            Some((c, end + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &tail[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,13 +100,5 @@ mod tests {
         assert_eq!(to_markdown("2 * 3 = 6 and a_b"), "2 \\* 3 = 6 and a\\_b");
         assert_eq!(to_markdown("&lt;script&gt;"), "\\<script\\>");
         assert_eq!(to_markdown("<a href=\"javascript:alert(1)\">x</a>"), "[x]");
-    }
-
-    #[test]
-    fn character_references_are_decoded() {
-        assert_eq!(
-            decode("Courier &raquo; Weekly &#8217;links&#x21; &amp; more &bogus; & so"),
-            "Courier » Weekly ’links! & more &bogus; & so"
-        );
     }
 }

@@ -59,23 +59,18 @@ pub enum Command {
 
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     match cmd {
-        Command::GenWxr {
-            posts,
-            comments,
-            output,
-        } => return gen_wxr(posts, comments, &output),
-        Command::ParseWxr { file } => return parse_wxr(&file),
-        _ => {}
-    }
-    let store = open_store(data).await?;
-    match cmd {
         Command::Seed {
             articles,
             comments,
             words,
-        } => seed(store.as_ref(), articles, comments, words).await,
-        Command::BenchSearch { queries } => bench_search(data, store.as_ref(), queries).await,
-        Command::GenWxr { .. } | Command::ParseWxr { .. } => unreachable!("handled above, without a store"),
+        } => seed(open_store(data).await?.as_ref(), articles, comments, words).await,
+        Command::BenchSearch { queries } => bench_search(data, open_store(data).await?.as_ref(), queries).await,
+        Command::GenWxr {
+            posts,
+            comments,
+            output,
+        } => gen_wxr(posts, comments, &output),
+        Command::ParseWxr { file } => parse_wxr(&file),
     }
 }
 

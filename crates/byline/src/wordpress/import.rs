@@ -442,7 +442,7 @@ impl Run<'_> {
             parent_id: parent.map(|p| p.id),
             root_id: place.root_id,
             depth: place.depth,
-            author_name: byline_wxr::comment_text::decode(&c.author),
+            author_name: byline_core::html::decode_entities(&c.author),
             author_email: c.author_email.trim().to_owned(),
             author_url: (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned()),
             author_ip: c.author_ip.clone(),

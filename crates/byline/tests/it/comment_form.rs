@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{Site, attrs, comment_id, cookies, form, location, texts};
+use crate::support::{Site, attrs, comment_id, cookies, form, location, set_cookies, texts};
 
 async fn site_with_article() -> (Site, String, String) {
     let site = Site::start().await;
@@ -278,12 +278,7 @@ async fn remember_me_fills_the_form_next_time_only_when_asked() {
             Some(&jar),
         )
         .await;
-    let set: Vec<_> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let set = set_cookies(&res);
     assert!(
         set.iter()
             .any(|c| c.starts_with("byline_commenter=") && c.contains("Max-Age=0")),
@@ -299,12 +294,7 @@ async fn cookies_are_secure_when_the_site_is_served_over_https() {
     let mut fields = form(&id, "Plain HTTP.", "Ann", "ann@example.com");
     fields.push(("wp-comment-cookies-consent", "yes"));
     let res = site.post_comment(&fields).await;
-    let set: Vec<String> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let set = set_cookies(&res);
     assert!(!set.is_empty() && set.iter().all(|c| !c.contains("Secure")), "{set:?}");
     assert!(
         set.iter().all(|c| c.contains("HttpOnly") && c.contains("SameSite=Lax")),
@@ -315,11 +305,6 @@ async fn cookies_are_secure_when_the_site_is_served_over_https() {
     let mut fields = form(&id, "Over HTTPS.", "Bob", "bob@example.com");
     fields.push(("wp-comment-cookies-consent", "yes"));
     let res = site.post_comment(&fields).await;
-    let set: Vec<String> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let set = set_cookies(&res);
     assert!(!set.is_empty() && set.iter().all(|c| c.contains("Secure")), "{set:?}");
 }

@@ -276,12 +276,20 @@ pub fn location(res: &Response) -> String {
         .to_owned()
 }
 
-/// `name=value` pairs of the response's Set-Cookie headers, joined for a Cookie header.
-pub fn cookies(res: &Response) -> String {
+/// The response's Set-Cookie headers, whole (with their attributes).
+pub fn set_cookies(res: &Response) -> Vec<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `name=value` pairs of the response's Set-Cookie headers, joined for a Cookie header.
+pub fn cookies(res: &Response) -> String {
+    set_cookies(res)
+        .iter()
         .filter_map(|v| v.split(';').next())
         .collect::<Vec<_>>()
         .join("; ")

@@ -25,6 +25,16 @@ fn old_path(url: &str) -> String {
     rest.find('/').map_or("/".to_owned(), |i| rest[i..].to_owned())
 }
 
+/// The paths of one of the manifest's lists of old URLs.
+fn old_paths(m: &Value, list: &str) -> Vec<String> {
+    m[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| old_path(u.as_str().unwrap()))
+        .collect()
+}
+
 async fn imported() -> Site {
     let site = Site::start().await;
     let out = site
@@ -150,19 +160,8 @@ async fn the_fixture_imports_with_every_figure_of_its_manifest() {
 async fn every_old_link_answers_200_or_a_redirect_to_a_200() {
     let site = imported().await;
     let m = manifest();
-    let mut paths: Vec<String> = m["public_permalinks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| old_path(u.as_str().unwrap()))
-        .collect();
-    paths.extend(
-        m["password_protected_permalinks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| old_path(u.as_str().unwrap())),
-    );
+    let mut paths = old_paths(&m, "public_permalinks");
+    paths.extend(old_paths(&m, "password_protected_permalinks"));
     for p in m["posts"]
         .as_array()
         .unwrap()
@@ -285,12 +284,7 @@ async fn held_spam_and_trashed_comments_and_emails_stay_private() {
         .filter(|line| line.len() > 40)
         .collect();
     assert!(!hidden.is_empty());
-    let mut paths: Vec<String> = m["public_permalinks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| old_path(u.as_str().unwrap()))
-        .collect();
+    let mut paths = old_paths(&m, "public_permalinks");
     paths.extend(["/", "/feed/", "/comments/feed/", "/comments/feed/json/", "/sitemap.xml"].map(str::to_owned));
     for path in paths {
         let (_, _, path) = resolve(&site, &path).await;
