@@ -16,9 +16,9 @@ use crate::time::encode;
 /// An import holding SQLite's write lock until it commits or is dropped.
 pub struct SqliteImport {
     tx: Transaction<'static, Sqlite>,
-    /// Secondary indexes of `comments`, dropped for the bulk insert and
-    /// built again (in one pass each) before the commit.
-    comment_indexes: Vec<String>,
+    /// Definitions of the secondary indexes of `comments` and of the change
+    /// triggers, dropped for the bulk insert and created again before the commit.
+    dropped: Vec<String>,
     /// The highest comment id in use, for ids given out when a WordPress id is taken.
     high: i64,
     /// Ids given out in this run, so a later WordPress id does not reuse one.
@@ -33,14 +33,19 @@ impl SqliteImport {
     /// Everything, index changes included, is undone if the import is dropped.
     pub async fn begin(pool: &sqlx::SqlitePool) -> StoreResult<Self> {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let indexes: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL",
+        // Comment indexes are rebuilt in one pass each at the end; the change
+        // triggers would record every row, and the commit marks the whole
+        // site changed instead.
+        let dropped: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND \
+             ((type = 'index' AND tbl_name = 'comments') OR (type = 'trigger' AND name LIKE 'changes\\_%' ESCAPE '\\'))",
         )
         .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
-        for (name, _) in &indexes {
-            sqlx::query(&format!("DROP INDEX \"{name}\""))
+        for (kind, name, _) in &dropped {
+            let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
+            sqlx::query(&format!("DROP {kind} \"{name}\""))
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
@@ -55,7 +60,7 @@ impl SqliteImport {
             .map_err(backend)?;
         Ok(Self {
             tx,
-            comment_indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+            dropped: dropped.into_iter().map(|(_, _, sql)| sql).collect(),
             high,
             allocated: HashSet::new(),
         })
@@ -322,7 +327,15 @@ impl Import for SqliteImport {
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
-        for sql in &self.comment_indexes {
+        for sql in &self.dropped {
+            sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
+        }
+        // Anything may have changed: every cached page goes.
+        for sql in [
+            "UPDATE site_change_counter SET seq = seq + 1",
+            "INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true \
+             ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq",
+        ] {
             sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
         }
         sqlx::query("PRAGMA cache_size = -2000")

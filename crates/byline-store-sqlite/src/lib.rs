@@ -4,6 +4,7 @@
 
 mod articles;
 mod authors;
+mod changes;
 mod comments;
 mod import;
 mod migrate;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use byline_core::author::{Author, AuthorProfile, Login};
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
+use byline_store::changes::ChangeFeed;
 use byline_store::{
     ArticleQuery, ArticleStamp, CommentPage, Decide, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
     SubmitError,
@@ -32,6 +34,8 @@ pub const DATABASE_FILE: &str = "byline.db";
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file, for the change feed's own connection.
+    path: std::path::PathBuf,
 }
 
 impl SqliteStore {
@@ -40,9 +44,10 @@ impl SqliteStore {
     pub async fn open(data_dir: &Path) -> StoreResult<Self> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| StoreError::Backend(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+        let path = data_dir.join(DATABASE_FILE);
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(backend)?
-            .filename(data_dir.join(DATABASE_FILE))
+            .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // In WAL mode NORMAL keeps every commit across a process crash;
@@ -60,7 +65,7 @@ impl SqliteStore {
         let mut conn = pool.acquire().await.map_err(backend)?;
         migrate::run(&mut conn).await.map_err(backend)?;
         drop(conn);
-        Ok(Self { pool })
+        Ok(Self { pool, path })
     }
 }
 
@@ -91,6 +96,9 @@ impl Store for SqliteStore {
     }
     async fn set_flag(&self, name: &str) -> StoreResult<()> {
         site::set_flag(&self.pool, name).await
+    }
+    async fn change_feed(&self) -> StoreResult<Box<dyn ChangeFeed>> {
+        Ok(Box::new(changes::SqliteChangeFeed::open(&self.path, Utc::now())?))
     }
 
     async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {

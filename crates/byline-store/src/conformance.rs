@@ -7,6 +7,7 @@ use byline_core::submission::{CommentPolicy, decide};
 use byline_core::{ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind};
 use chrono::{DateTime, Duration, Utc};
 
+use crate::changes::{ChangeFeed, Changes, tag};
 use crate::{ArticleFilter, ArticleQuery, NewComment, Store, StoreError, SubmitError};
 
 /// Runs every check against `store`, which must start empty.
@@ -16,6 +17,95 @@ pub async fn run_all(store: &dyn Store) {
     let article = articles(store, author).await;
     search_and_stamps(store, author).await;
     comments(store, article).await;
+    change_feed(store, author).await;
+}
+
+/// Sorted tags of a poll, or `None` for [`Changes::Nothing`].
+fn polled(feed: &dyn ChangeFeed, now: DateTime<Utc>) -> Option<Vec<String>> {
+    match feed.poll(now).unwrap() {
+        Changes::Nothing => None,
+        Changes::Tags(mut tags) => {
+            tags.sort();
+            Some(tags)
+        }
+        Changes::Everything => Some(vec!["everything".into()]),
+    }
+}
+
+async fn change_feed(store: &dyn Store, author: i64) {
+    let now = Utc::now();
+    let feed = store.change_feed().await.unwrap();
+    let feed = &*feed;
+    assert_eq!(polled(feed, now), None, "a new feed starts from now");
+
+    let draft = store
+        .create_article(&new_article(author, "Feed draft", None), now)
+        .await
+        .unwrap();
+    let tags = polled(feed, now).expect("a new draft is a change");
+    assert!(tags.contains(&tag::article(draft.id)), "{tags:?}");
+    assert!(
+        !tags
+            .iter()
+            .any(|t| t == tag::POSTS || t == &tag::author_archive(author)),
+        "a draft joins no list: {tags:?}"
+    );
+    assert_eq!(polled(feed, now), None, "each change is reported once");
+
+    let published = store.publish_article(draft.id, now).await.unwrap();
+    let tags = polled(feed, now).unwrap();
+    let category = published.categories[0].id;
+    for expected in [
+        tag::article(draft.id),
+        tag::POSTS.to_owned(),
+        tag::author_archive(author),
+        tag::term_archive(category),
+    ] {
+        assert!(tags.contains(&expected), "publishing reports {expected}: {tags:?}");
+    }
+
+    let policy = CommentPolicy {
+        moderation: ModerationMode::FirstTime,
+        max_depth: 3,
+        flood_seconds: 0,
+    };
+    let rules = move |f: &_| decide(f, &policy, None);
+    let mut held = comment(draft.id, "Feeder", "A held comment", None, 0);
+    held.created_at = now;
+    let held = store.submit_comment(&held, &rules).await.unwrap();
+    assert_eq!(held.status, CommentStatus::Pending);
+    assert_eq!(polled(feed, now), None, "a held comment changes no public page");
+    store
+        .set_comment_status(held.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    assert_eq!(
+        polled(feed, now),
+        Some(vec![tag::comments(draft.id), tag::COMMENTS.to_owned()]),
+        "approving shows the comment"
+    );
+
+    let jane = store.author(author).await.unwrap().unwrap();
+    store
+        .update_author(author, jane.email.as_deref(), &jane.profile)
+        .await
+        .unwrap();
+    assert_eq!(polled(feed, now), Some(vec![tag::author(author)]));
+
+    store.set_setting("title", "Changed").await.unwrap();
+    assert_eq!(polled(feed, now), Some(vec![tag::SITE.to_owned()]));
+
+    let mut scheduled = new_article(author, "Feed scheduled", None);
+    scheduled.status = ArticleStatus::Published;
+    scheduled.published_at = Some(now + Duration::hours(1));
+    store.create_article(&scheduled, now).await.unwrap();
+    assert!(polled(feed, now).is_some());
+    assert_eq!(polled(feed, now + Duration::minutes(59)), None);
+    assert_eq!(
+        polled(feed, now + Duration::minutes(61)),
+        Some(vec!["everything".into()]),
+        "a scheduled article coming due changes lists though nothing was written"
+    );
 }
 
 fn at(s: &str) -> DateTime<Utc> {

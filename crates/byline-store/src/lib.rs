@@ -2,6 +2,7 @@
 //! PostgreSQL later) implements [`Store`]; nothing above this crate sees SQL
 //! or a database type. [`conformance`] holds the tests every backend runs.
 
+pub mod changes;
 pub mod conformance;
 pub mod import;
 mod query;
@@ -63,6 +64,8 @@ pub trait Store: Send + Sync + 'static {
     async fn flag(&self, name: &str) -> StoreResult<bool>;
     /// Sets a one-off flag.
     async fn set_flag(&self, name: &str) -> StoreResult<()>;
+    /// A new feed of public changes, starting from now (for a page cache).
+    async fn change_feed(&self) -> StoreResult<Box<dyn changes::ChangeFeed>>;
 
     // --- authors ---
 

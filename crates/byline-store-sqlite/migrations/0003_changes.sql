@@ -1,0 +1,176 @@
+-- What changed on the public site, so a page cache (in this process or in
+-- the server while the CLI writes) can drop exactly the pages that show
+-- it. One row per tag holds the sequence number of the tag's latest change,
+-- so the table stays as small as the site. The tags (see
+-- byline_store::changes::tag):
+--   site        the settings: every page
+--   a:ID        article ID's content, terms or status: every page showing it
+--   c:ID        article ID's approved comments
+--   u:ID        author ID's public profile
+--   t:ID        term ID's name, slug or description
+--   m:posts     which posts are public, or their order (home, dates, feeds)
+--   m:pages     which pages are public
+--   m:u:ID      which articles author ID's archive lists
+--   m:t:ID      which articles term ID's archive lists
+--   m:comments  which comments are approved (the site's comment feed)
+
+CREATE TABLE site_changes (
+    tag TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX site_changes_by_seq ON site_changes (seq);
+
+CREATE TABLE site_change_counter (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+);
+INSERT INTO site_change_counter (id, seq) VALUES (1, 0);
+
+-- Settings: everything.
+CREATE TRIGGER changes_settings_insert AFTER INSERT ON settings
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_settings_update AFTER UPDATE ON settings
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_settings_delete AFTER DELETE ON settings
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- Articles: the article itself, and the lists it joins or leaves when it
+-- is (or was) published.
+CREATE TRIGGER changes_articles_insert AFTER INSERT ON articles
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'a:' || NEW.id AS tag
+            UNION SELECT 'm:' || NEW.kind || 's' WHERE NEW.status = 'published'
+            UNION SELECT 'm:u:' || NEW.author_id WHERE NEW.status = 'published'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_articles_update AFTER UPDATE ON articles
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'a:' || NEW.id AS tag
+            UNION SELECT 'a:' || OLD.id
+            UNION SELECT 'm:' || NEW.kind || 's' WHERE 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'm:' || OLD.kind || 's' WHERE 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'm:u:' || NEW.author_id WHERE 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'm:u:' || OLD.author_id WHERE 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'm:t:' || term_id FROM article_terms
+                WHERE article_id = NEW.id AND 'published' IN (OLD.status, NEW.status)
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_articles_delete AFTER DELETE ON articles
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'a:' || OLD.id AS tag
+            UNION SELECT 'm:' || OLD.kind || 's' WHERE OLD.status = 'published'
+            UNION SELECT 'm:u:' || OLD.author_id WHERE OLD.status = 'published'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- An article's categories and tags (a removal always counts: when the
+-- article itself is deleted, its status can no longer be read).
+CREATE TRIGGER changes_article_terms_insert AFTER INSERT ON article_terms
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'a:' || NEW.article_id AS tag
+            UNION SELECT 'm:t:' || NEW.term_id
+                WHERE (SELECT status FROM articles WHERE id = NEW.article_id) = 'published'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_article_terms_delete AFTER DELETE ON article_terms
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'a:' || OLD.article_id AS tag
+            UNION SELECT 'm:t:' || OLD.term_id
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- Terms and authors: pages that show their names.
+CREATE TRIGGER changes_terms_update AFTER UPDATE ON terms
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 't:' || OLD.id AS tag
+            UNION SELECT 't:' || NEW.id
+            UNION SELECT 'm:t:' || NEW.id
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_terms_delete AFTER DELETE ON terms
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 't:' || OLD.id AS tag
+            UNION SELECT 'm:t:' || OLD.id
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_authors_update AFTER UPDATE ON authors
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'u:' || NEW.id, seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- Comments: only a comment that is (or was) approved is public; a held
+-- one shows only to its author, whose pages bypass any shared cache.
+CREATE TRIGGER changes_comments_insert AFTER INSERT ON comments WHEN NEW.status = 'approved'
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'c:' || NEW.article_id AS tag
+            UNION SELECT 'm:comments'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_comments_update AFTER UPDATE ON comments
+    WHEN 'approved' IN (OLD.status, NEW.status)
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'c:' || NEW.article_id AS tag
+            UNION SELECT 'c:' || OLD.article_id
+            UNION SELECT 'm:comments'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_comments_delete AFTER DELETE ON comments WHEN OLD.status = 'approved'
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq)
+        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
+            SELECT 'c:' || OLD.article_id AS tag
+            UNION SELECT 'm:comments'
+        ) WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
