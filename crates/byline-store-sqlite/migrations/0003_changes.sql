@@ -5,11 +5,14 @@
 -- byline_store::changes::tag):
 --   site        the settings: every page
 --   a:ID        article ID's content, terms or status: every page showing it
+--               (the m: tags below mark changes to which articles a list holds,
+--               or their order; an edit that keeps both is only a:ID)
 --   c:ID        article ID's approved comments
 --   u:ID        author ID's public profile
 --   t:ID        term ID's name, slug or description
 --   m:posts     which posts are public, or their order (home, dates, feeds)
 --   m:pages     which pages are public
+--   sitemap     any published article's address or update time
 --   m:u:ID      which articles author ID's archive lists
 --   m:t:ID      which articles term ID's archive lists
 --   m:comments  which comments are approved (the site's comment feed)
@@ -55,10 +58,13 @@ BEGIN
         SELECT tag, (SELECT seq FROM site_change_counter) FROM (
             SELECT 'a:' || NEW.id AS tag
             UNION SELECT 'm:' || NEW.kind || 's' WHERE NEW.status = 'published'
+            UNION SELECT 'sitemap' WHERE NEW.status = 'published'
             UNION SELECT 'm:u:' || NEW.author_id WHERE NEW.status = 'published'
         ) WHERE true
         ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
 END;
+-- An edit that leaves a published article's place in every list alone
+-- (its text, title, slug) changes only the pages showing it, and the sitemaps.
 CREATE TRIGGER changes_articles_update AFTER UPDATE ON articles
 BEGIN
     UPDATE site_change_counter SET seq = seq + 1;
@@ -66,12 +72,12 @@ BEGIN
         SELECT tag, (SELECT seq FROM site_change_counter) FROM (
             SELECT 'a:' || NEW.id AS tag
             UNION SELECT 'a:' || OLD.id
-            UNION SELECT 'm:' || NEW.kind || 's' WHERE 'published' IN (OLD.status, NEW.status)
-            UNION SELECT 'm:' || OLD.kind || 's' WHERE 'published' IN (OLD.status, NEW.status)
-            UNION SELECT 'm:u:' || NEW.author_id WHERE 'published' IN (OLD.status, NEW.status)
-            UNION SELECT 'm:u:' || OLD.author_id WHERE 'published' IN (OLD.status, NEW.status)
-            UNION SELECT 'm:t:' || term_id FROM article_terms
-                WHERE article_id = NEW.id AND 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'sitemap' WHERE 'published' IN (OLD.status, NEW.status)
+            UNION SELECT 'm:' || NEW.kind || 's' FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
+            UNION SELECT 'm:' || OLD.kind || 's' FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
+            UNION SELECT 'm:u:' || NEW.author_id FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
+            UNION SELECT 'm:u:' || OLD.author_id FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
+            UNION SELECT 'm:t:' || term_id FROM article_terms, (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password)) WHERE article_id = NEW.id
         ) WHERE true
         ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
 END;
@@ -82,13 +88,15 @@ BEGIN
         SELECT tag, (SELECT seq FROM site_change_counter) FROM (
             SELECT 'a:' || OLD.id AS tag
             UNION SELECT 'm:' || OLD.kind || 's' WHERE OLD.status = 'published'
+            UNION SELECT 'sitemap' WHERE OLD.status = 'published'
             UNION SELECT 'm:u:' || OLD.author_id WHERE OLD.status = 'published'
         ) WHERE true
         ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
 END;
 
--- An article's categories and tags (a removal always counts: when the
--- article itself is deleted, its status can no longer be read).
+-- An article's categories and tags; only a published article's count for
+-- the archives (when the article itself is being deleted, its row may be
+-- gone already, and the removal counts).
 CREATE TRIGGER changes_article_terms_insert AFTER INSERT ON article_terms
 BEGIN
     UPDATE site_change_counter SET seq = seq + 1;
@@ -107,6 +115,7 @@ BEGIN
         SELECT tag, (SELECT seq FROM site_change_counter) FROM (
             SELECT 'a:' || OLD.article_id AS tag
             UNION SELECT 'm:t:' || OLD.term_id
+                WHERE coalesce((SELECT status FROM articles WHERE id = OLD.article_id), 'published') = 'published'
         ) WHERE true
         ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
 END;

@@ -152,12 +152,21 @@ pub async fn update(pool: &SqlitePool, id: i64, a: &NewArticle, now: DateTime<Ut
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    sqlx::query("DELETE FROM article_terms WHERE article_id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    set_terms(&mut tx, id, a).await?;
+    // Terms the article keeps are left in place, so their archives are not
+    // reported changed (see `0003_changes.sql`).
+    let kept = set_terms(&mut tx, id, a).await?;
+    let mut drop: QueryBuilder<Sqlite> = QueryBuilder::new("DELETE FROM article_terms WHERE article_id = ");
+    drop.push_bind(id)
+        .push(" AND term_id NOT IN (SELECT id FROM terms WHERE false");
+    for (kind, slug) in kept {
+        drop.push(" OR (kind = ")
+            .push_bind(kind.as_str())
+            .push(" AND slug = ")
+            .push_bind(slug.as_str().to_owned())
+            .push(")");
+    }
+    drop.push(")");
+    drop.build().execute(&mut *tx).await.map_err(backend)?;
     index(
         &mut tx,
         id,
@@ -591,7 +600,9 @@ async fn slug_owner(
     Ok(other.filter(|id| Some(*id) != own_id))
 }
 
-async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle) -> StoreResult<()> {
+/// Adds the article's terms (creating new ones); returns them by kind and slug.
+async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle) -> StoreResult<Vec<(TermKind, Slug)>> {
+    let mut linked = Vec::new();
     let named = a
         .categories
         .iter()
@@ -617,8 +628,9 @@ async fn set_terms(conn: &mut SqliteConnection, article_id: i64, a: &NewArticle)
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
+        linked.push((kind, slug));
     }
-    Ok(())
+    Ok(linked)
 }
 
 fn not_found(id: i64) -> StoreError {

@@ -38,6 +38,8 @@ pub mod tag {
     pub const POSTS: &str = "m:posts";
     /// Which pages are public: the sitemap of pages.
     pub const PAGES: &str = "m:pages";
+    /// Any published article's address or update time: the sitemaps.
+    pub const SITEMAP: &str = "sitemap";
     /// Which comments are approved, site-wide: the site's comment feed.
     pub const COMMENTS: &str = "m:comments";
 

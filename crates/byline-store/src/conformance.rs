@@ -51,6 +51,10 @@ async fn change_feed(store: &dyn Store, author: i64) {
         "a draft joins no list: {tags:?}"
     );
     assert_eq!(polled(feed, now), None, "each change is reported once");
+    let mut edit = new_article(author, "Feed draft, retitled", None);
+    edit.slug = Some(draft.slug.clone());
+    store.update_article(draft.id, &edit, now).await.unwrap();
+    assert_eq!(polled(feed, now), Some(vec![tag::article(draft.id)]));
 
     let published = store.publish_article(draft.id, now).await.unwrap();
     let tags = polled(feed, now).unwrap();
@@ -63,6 +67,15 @@ async fn change_feed(store: &dyn Store, author: i64) {
     ] {
         assert!(tags.contains(&expected), "publishing reports {expected}: {tags:?}");
     }
+    let mut edit = new_article(author, "Feed article, retitled", Some("2020-01-01T00:00:00Z"));
+    edit.slug = Some(published.slug.clone());
+    edit.published_at = published.published_at;
+    store.update_article(draft.id, &edit, now).await.unwrap();
+    assert_eq!(
+        polled(feed, now),
+        Some(vec![tag::article(draft.id), tag::SITEMAP.to_owned()]),
+        "a retitled article keeps its place in every list"
+    );
 
     let policy = CommentPolicy {
         moderation: ModerationMode::FirstTime,
