@@ -1,6 +1,8 @@
 //! What every page needs besides its own data: the state, the site's
 //! settings and the site's public address. Extracted once per request.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -14,8 +16,8 @@ use crate::error::WebError;
 pub struct Ctx {
     /// Shared state.
     pub state: AppState,
-    /// Site settings, read for this request (a CLI change shows at once).
-    pub settings: Settings,
+    /// Site settings, current for this request (a CLI change shows at once).
+    pub settings: Arc<Settings>,
     /// Public address without a trailing slash, e.g. `https://news.example`.
     pub base: String,
 }
@@ -41,7 +43,9 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let settings = state.store.settings().await?;
+        // Picks up changes committed anywhere (the CLI included) first.
+        state.cache.sync()?;
+        let settings = state.cache.settings(state.store.as_ref()).await?;
         let base = base_url(&settings, &parts.headers, state.config.trust_forwarded_for);
         Ok(Self {
             state: state.clone(),

@@ -2,6 +2,7 @@
 //! named checks from `byline-core`, make one store call, then redirect or
 //! render. Errors render the theme's error page (see [`error`]).
 
+pub mod cache;
 mod conditional;
 mod context;
 pub mod error;
@@ -27,6 +28,8 @@ pub struct WebConfig {
     /// Take the client address from the last `X-Forwarded-For` entry; only
     /// safe behind a reverse proxy that sets it.
     pub trust_forwarded_for: bool,
+    /// The page cache's size and `Cache-Control`.
+    pub cache: cache::CacheConfig,
 }
 
 /// Everything a handler needs, shared by all requests.
@@ -44,22 +47,28 @@ pub struct AppState {
     password_key: Arc<[u8; 32]>,
     /// Process settings.
     pub config: WebConfig,
+    /// Rendered public pages, and the settings, kept until they change.
+    pub cache: Arc<cache::PageCache>,
 }
 
 impl AppState {
-    /// Builds the state from the site's secret (see `Store::site_secret`).
-    pub fn new(store: Arc<dyn Store>, renderer: Renderer, site_secret: &[u8], config: WebConfig) -> Self {
+    /// Builds the state for `store`: keys derived from the site's secret,
+    /// and a page cache fed by the store's changes.
+    pub async fn open(store: Arc<dyn Store>, config: WebConfig) -> byline_store::StoreResult<Self> {
+        let site_secret = store.site_secret().await?;
+        let feed = store.change_feed().await?;
         let mut cookie = [0u8; 64];
-        cookie[..32].copy_from_slice(&keys::derive(site_secret, "cookie-signing-1"));
-        cookie[32..].copy_from_slice(&keys::derive(site_secret, "cookie-signing-2"));
-        Self {
+        cookie[..32].copy_from_slice(&keys::derive(&site_secret, "cookie-signing-1"));
+        cookie[32..].copy_from_slice(&keys::derive(&site_secret, "cookie-signing-2"));
+        Ok(Self {
             store,
-            renderer: Arc::new(renderer),
+            renderer: Arc::new(Renderer::new()),
             cookie_key: Key::from(&cookie),
-            avatar_key: Arc::new(keys::derive(site_secret, "avatar")),
-            password_key: Arc::new(keys::derive(site_secret, "post-password")),
+            avatar_key: Arc::new(keys::derive(&site_secret, "avatar")),
+            password_key: Arc::new(keys::derive(&site_secret, "post-password")),
+            cache: Arc::new(cache::PageCache::new(feed, &config.cache)),
             config,
-        }
+        })
     }
 }
 

@@ -11,6 +11,7 @@ use byline_core::thread::{nest, page_count};
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
 use byline_render::view::{ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget};
 
+use crate::cache::CacheTags;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::present::{
@@ -195,7 +196,9 @@ pub async fn render(
         },
     };
     let html = state.renderer.render("article.html", &page)?;
-    let mut response = (status, Html(html)).into_response();
+    let mut response = CacheTags::site()
+        .articles([article])
+        .on((status, Html(html)).into_response());
     if viewer.personal {
         // The page shows this visitor's held comments or saved details.
         response

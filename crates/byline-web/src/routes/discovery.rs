@@ -5,8 +5,10 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use byline_core::ArticleKind;
 use byline_store::ArticleStamp;
+use byline_store::changes::tag;
 use chrono::{DateTime, Utc};
 
+use crate::cache::CacheTags;
 use crate::conditional;
 use crate::context::Ctx;
 use crate::error::WebError;
@@ -22,7 +24,7 @@ pub async fn robots(ctx: Ctx) -> Response {
         "Disallow:"
     };
     let body = format!("User-agent: *\n{rules}\n\nSitemap: {}\n", ctx.abs("/sitemap.xml"));
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+    CacheTags::site().on(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
 }
 
 /// `/sitemap.xml`: the index of child sitemaps.
@@ -49,12 +51,12 @@ pub async fn index(ctx: Ctx, headers: HeaderMap) -> Result<Response, WebError> {
         }
     }
     xml.push_str("</sitemapindex>\n");
-    Ok(conditional::respond(
+    Ok(sitemap_tags().on(conditional::respond(
         &headers,
         "application/xml; charset=utf-8",
         xml,
         newest,
-    ))
+    )))
 }
 
 /// `/sitemap-posts-N.xml` and `/sitemap-pages-N.xml`.
@@ -82,12 +84,17 @@ pub async fn child(ctx: Ctx, headers: HeaderMap, file: &str) -> Result<Response,
         ));
     }
     xml.push_str("</urlset>\n");
-    Ok(conditional::respond(
+    Ok(sitemap_tags().on(conditional::respond(
         &headers,
         "application/xml; charset=utf-8",
         xml,
         newest,
-    ))
+    )))
+}
+
+/// Sitemaps list every public article's address and update time.
+fn sitemap_tags() -> CacheTags {
+    CacheTags::site().with(tag::POSTS).with(tag::PAGES).with(tag::SITEMAP)
 }
 
 fn stamp_time(s: &ArticleStamp) -> DateTime<Utc> {

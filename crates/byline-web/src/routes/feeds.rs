@@ -8,9 +8,11 @@ use byline_core::markdown::{plain_excerpt, render_body, render_comment};
 use byline_core::permalink::{self, FeedFormat, FeedSource, feed_path};
 use byline_core::{Article, ArticleKind, TermKind};
 use byline_render::feeds::{self, Feed, FeedItem};
+use byline_store::changes::tag;
 use byline_store::{ArticleFilter, ArticleQuery};
 use chrono::{DateTime, Utc};
 
+use crate::cache::CacheTags;
 use crate::conditional;
 use crate::context::Ctx;
 use crate::error::WebError;
@@ -26,13 +28,19 @@ pub async fn serve(
 ) -> Result<Response, WebError> {
     let store = &ctx.state.store;
     let site = &ctx.settings.title;
-    let feed = match source {
-        FeedSource::Site => article_feed(ctx, ArticleFilter::All, "/", site.clone(), format).await?,
+    let (feed, tags) = match source {
+        FeedSource::Site => {
+            let members = CacheTags::site().with(tag::POSTS);
+            article_feed(ctx, ArticleFilter::All, members, "/", site.clone(), format).await?
+        }
         FeedSource::Author(nicename) => {
             let author = store.author_by_nicename(&nicename).await?.ok_or(WebError::NotFound)?;
             let title = format!("{site} – {}", author.profile.display_name);
             let path = permalink::author_path(&author.nicename);
-            article_feed(ctx, ArticleFilter::Author(author.id), &path, title, format).await?
+            let members = CacheTags::site()
+                .with(tag::author_archive(author.id))
+                .with(tag::author(author.id));
+            article_feed(ctx, ArticleFilter::Author(author.id), members, &path, title, format).await?
         }
         FeedSource::Category(slug) => term_feed(ctx, TermKind::Category, &slug, format).await?,
         FeedSource::Tag(slug) => term_feed(ctx, TermKind::Tag, &slug, format).await?,
@@ -68,7 +76,7 @@ pub async fn serve(
         FeedFormat::Atom => ("application/atom+xml; charset=utf-8", feeds::atom(&feed)),
         FeedFormat::Json => ("application/feed+json; charset=utf-8", feeds::json(&feed)),
     };
-    Ok(conditional::respond(headers, content_type, body, updated))
+    Ok(tags.on(conditional::respond(headers, content_type, body, updated)))
 }
 
 async fn public_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Option<Article>, WebError> {
@@ -76,7 +84,7 @@ async fn public_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Opti
     Ok(article.filter(|a| a.is_public_at(Utc::now())))
 }
 
-async fn term_feed(ctx: &Ctx, kind: TermKind, slug: &str, format: FeedFormat) -> Result<Feed, WebError> {
+async fn term_feed(ctx: &Ctx, kind: TermKind, slug: &str, format: FeedFormat) -> Result<(Feed, CacheTags), WebError> {
     let term = ctx
         .state
         .store
@@ -88,7 +96,10 @@ async fn term_feed(ctx: &Ctx, kind: TermKind, slug: &str, format: FeedFormat) ->
         TermKind::Tag => permalink::tag_path(term.slug.as_str()),
     };
     let title = format!("{} – {}", ctx.settings.title, term.name);
-    article_feed(ctx, ArticleFilter::Term(term.id), &path, title, format).await
+    let members = CacheTags::site()
+        .with(tag::term_archive(term.id))
+        .with(tag::term(term.id));
+    article_feed(ctx, ArticleFilter::Term(term.id), members, &path, title, format).await
 }
 
 /// The newest change among `items`; the epoch for an empty feed, so an
@@ -100,10 +111,11 @@ fn newest(items: &[FeedItem]) -> DateTime<Utc> {
 async fn article_feed(
     ctx: &Ctx,
     filter: ArticleFilter,
+    members: CacheTags,
     path: &str,
     title: String,
     format: FeedFormat,
-) -> Result<Feed, WebError> {
+) -> Result<(Feed, CacheTags), WebError> {
     let (store, settings) = (&ctx.state.store, &ctx.settings);
     let query = ArticleQuery {
         kind: ArticleKind::Post,
@@ -133,14 +145,18 @@ async fn article_feed(
                 .then(|| render_body(&a.body, a.format).into_string()),
         });
     }
-    Ok(Feed {
-        title,
-        home_url: ctx.abs(path),
-        feed_url: ctx.abs(&feed_path(path, format)),
-        description: settings.tagline.clone(),
-        updated: newest(&items),
-        items,
-    })
+    let tags = members.article_content(&articles);
+    Ok((
+        Feed {
+            title,
+            home_url: ctx.abs(path),
+            feed_url: ctx.abs(&feed_path(path, format)),
+            description: settings.tagline.clone(),
+            updated: newest(&items),
+            items,
+        },
+        tags,
+    ))
 }
 
 async fn comment_feed(
@@ -149,7 +165,7 @@ async fn comment_feed(
     path: &str,
     title: String,
     format: FeedFormat,
-) -> Result<Feed, WebError> {
+) -> Result<(Feed, CacheTags), WebError> {
     let (store, settings) = (&ctx.state.store, &ctx.settings);
     let comments = store
         .recent_comments(article.map(|a| a.id), Utc::now(), settings.feed_items)
@@ -181,12 +197,22 @@ async fn comment_feed(
             content_html: Some(render_comment(&c.body).into_string()),
         });
     }
-    Ok(Feed {
-        title,
-        home_url: ctx.abs(if article.is_some() { path } else { "/" }),
-        feed_url: ctx.abs(&feed_path(path, format)),
-        description: settings.tagline.clone(),
-        updated: newest(&items),
-        items,
-    })
+    // The items show the comments and their articles' titles and addresses.
+    let tags = match article {
+        Some(a) => CacheTags::site().with(tag::comments(a.id)).article_content([a]),
+        None => CacheTags::site()
+            .with(tag::COMMENTS)
+            .article_content(articles.values().flatten()),
+    };
+    Ok((
+        Feed {
+            title,
+            home_url: ctx.abs(if article.is_some() { path } else { "/" }),
+            feed_url: ctx.abs(&feed_path(path, format)),
+            description: settings.tagline.clone(),
+            updated: newest(&items),
+            items,
+        },
+        tags,
+    ))
 }

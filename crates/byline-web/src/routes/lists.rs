@@ -7,10 +7,12 @@ use byline_core::permalink::{self, list_page_path};
 use byline_core::search::{highlight, terms};
 use byline_core::{Article, ArticleKind, TermKind};
 use byline_render::view::{ArticleSummary, ListHeading, ListPage, PageMeta, Pagination, safe};
+use byline_store::changes::tag;
 use byline_store::{ArticleFilter, ArticleQuery, Page};
 use chrono::{Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::cache::CacheTags;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::lookup;
@@ -24,6 +26,9 @@ struct Listing {
     description: Option<String>,
     og_type: &'static str,
     feed: Option<(String, String)>,
+    /// What decides which articles the list holds, for the page cache;
+    /// `None` keeps the page out of it (search results).
+    members: Option<CacheTags>,
 }
 
 /// `/` and `/page/N/`.
@@ -39,6 +44,7 @@ pub async fn home(ctx: &Ctx, page: u32) -> Result<Response, WebError> {
         description: None,
         og_type: "website",
         feed: None,
+        members: Some(CacheTags::site().with(tag::POSTS)),
     };
     let found = articles(ctx, ArticleFilter::All, page).await?;
     render(ctx, found, page, listing).await
@@ -60,6 +66,11 @@ pub async fn by_author(ctx: &Ctx, nicename: &str, page: u32) -> Result<Response,
         title: author.profile.display_name.clone(),
         description: Some(author.profile.bio.clone()).filter(|b| !b.is_empty()),
         og_type: "profile",
+        members: Some(
+            CacheTags::site()
+                .with(tag::author_archive(author.id))
+                .with(tag::author(author.id)),
+        ),
         heading: Some(ListHeading {
             title: view.name.clone(),
             author: Some(view),
@@ -93,6 +104,11 @@ pub async fn by_term(ctx: &Ctx, kind: TermKind, slug: &str, page: u32) -> Result
         title,
         description: None,
         og_type: "website",
+        members: Some(
+            CacheTags::site()
+                .with(tag::term_archive(term.id))
+                .with(tag::term(term.id)),
+        ),
     };
     let found = articles(ctx, ArticleFilter::Term(term.id), page).await?;
     render(ctx, found, page, listing).await
@@ -133,6 +149,7 @@ pub async fn by_date(
         description: None,
         og_type: "website",
         feed: None,
+        members: Some(CacheTags::site().with(tag::POSTS)),
     };
     let found = articles(ctx, filter, page).await?;
     render(ctx, found, page, listing).await
@@ -178,6 +195,7 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
         description: None,
         og_type: "website",
         feed: None,
+        members: None,
     };
     render_with(ctx, found, page, listing, |summaries| {
         for (summary, snippet) in summaries.iter_mut().zip(&snippets) {
@@ -267,6 +285,7 @@ async fn render_with(
         .collect();
     decorate(&mut summaries);
     let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
+    let members = listing.members;
     let is_search = listing.base.starts_with("/search");
     let page_url = |n: u32| {
         if is_search {
@@ -298,7 +317,11 @@ async fn render_with(
         articles: summaries,
         pagination: Pagination::new(page, pages, page_url),
     };
-    Ok(Html(state.renderer.render("list.html", &view)?).into_response())
+    let response = Html(state.renderer.render("list.html", &view)?).into_response();
+    Ok(match members {
+        Some(tags) => tags.articles(&found.items).on(response),
+        None => response,
+    })
 }
 
 #[cfg(test)]

@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::themed_errors,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cache::serve_cached,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

@@ -317,8 +317,7 @@ async fn bench_search(data: &Path, store: &dyn Store, queries: u32) -> anyhow::R
 /// Starts the site in this process on a free loopback port.
 async fn start_server(data: &Path) -> anyhow::Result<std::net::SocketAddr> {
     let store = open_store(data).await?;
-    let secret = store.site_secret().await?;
-    let state = byline_web::AppState::new(store, byline_render::Renderer::new(), &secret, Default::default());
+    let state = byline_web::AppState::open(store, Default::default()).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(byline_web::serve(listener, state, std::future::pending()));

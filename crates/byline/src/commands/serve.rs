@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use byline_render::Renderer;
+use byline_web::cache::CacheConfig;
 use byline_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -23,6 +23,12 @@ pub struct Args {
     /// Take client addresses from X-Forwarded-For (only behind a reverse proxy that sets it).
     #[arg(long, env = "BYLINE_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Memory for the page cache, in MiB; 0 turns it off.
+    #[arg(long, env = "BYLINE_PAGE_CACHE_MIB", default_value_t = CacheConfig::DEFAULT_MAX_BYTES >> 20)]
+    page_cache_mib: usize,
+    /// Cache-Control of cached public pages (what browsers and a CDN in front may keep).
+    #[arg(long, env = "BYLINE_CACHE_CONTROL", default_value = CacheConfig::DEFAULT_CACHE_CONTROL)]
+    cache_control: String,
 }
 
 pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
@@ -38,11 +44,14 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
             .await
             .context("cannot add the sample content")?;
     }
-    let secret = store.site_secret().await?;
     let config = WebConfig {
         trust_forwarded_for: args.trust_forwarded_for,
+        cache: CacheConfig {
+            max_bytes: args.page_cache_mib << 20,
+            cache_control: args.cache_control,
+        },
     };
-    let state = AppState::new(store, Renderer::new(), &secret, config);
+    let state = AppState::open(store, config).await?;
 
     let listener = TcpListener::bind(&args.listen)
         .await

@@ -1,0 +1,282 @@
+//! The page cache: rendered public responses (articles, lists, feeds,
+//! sitemaps) kept in memory and served without touching the database.
+//!
+//! Handlers opt in by attaching [`CacheTags`] to a response: the tags of
+//! everything the page shows. Before every response the cache polls the
+//! store's change feed (microseconds) and drops the pages filed under any
+//! changed tag, so a change acknowledged to anyone (the CLI, a comment
+//! form, an editor) is never followed by the old page. Visitors whose pages
+//! are personal (a held comment, saved details, an unlocked article) bypass
+//! the cache.
+
+mod encoding;
+mod entry;
+mod layer;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use axum::http::HeaderValue;
+use axum::response::Response;
+use byline_core::{Article, Settings};
+use byline_store::changes::{ChangeFeed, Changes, tag};
+use byline_store::{Store, StoreResult};
+
+pub use entry::Entry;
+pub use layer::serve_cached;
+
+/// Page-cache settings of the process.
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    /// Most bytes kept (bodies and compressed variants); 0 turns the cache off.
+    pub max_bytes: usize,
+    /// `Cache-Control` of cached pages, for browsers and a CDN in front.
+    pub cache_control: String,
+}
+
+impl CacheConfig {
+    /// Browsers revalidate every time (a `304` is cheap); a shared cache
+    /// may keep a page ten seconds and serve it a minute longer while it
+    /// fetches a fresh one.
+    pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=0, s-maxage=10, stale-while-revalidate=60";
+    /// 64 MiB: hundreds of the busiest pages with their compressed variants.
+    pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            cache_control: Self::DEFAULT_CACHE_CONTROL.into(),
+        }
+    }
+}
+
+/// What a page shows, as change tags (see `byline_store::changes::tag`);
+/// a response carrying these is cached until one of them changes.
+#[derive(Debug, Clone)]
+pub struct CacheTags(Vec<String>);
+
+impl CacheTags {
+    /// Every page shows the site's settings.
+    pub fn site() -> Self {
+        Self(vec![tag::SITE.to_owned()])
+    }
+
+    /// Adds a tag.
+    pub fn with(mut self, tag: impl Into<String>) -> Self {
+        self.0.push(tag.into());
+        self
+    }
+
+    /// Adds what showing these articles shows: each one, its comments (or
+    /// their count), its author and its terms.
+    pub fn articles<'a>(mut self, articles: impl IntoIterator<Item = &'a Article>) -> Self {
+        for a in articles {
+            self.0.push(tag::comments(a.id));
+            self = self.article_content([a]);
+        }
+        self
+    }
+
+    /// Like [`articles`](Self::articles), for pages that show no comments.
+    pub fn article_content<'a>(mut self, articles: impl IntoIterator<Item = &'a Article>) -> Self {
+        for a in articles {
+            self.0.push(tag::article(a.id));
+            self.0.push(tag::author(a.author_id));
+            self.0
+                .extend(a.categories.iter().chain(&a.tags).map(|t| tag::term(t.id)));
+        }
+        self
+    }
+
+    /// Attaches the tags to `response`, making it cacheable.
+    pub fn on(mut self, mut response: Response) -> Response {
+        self.0.sort_unstable();
+        self.0.dedup();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// The cache itself, shared by all requests.
+pub struct PageCache {
+    feed: Box<dyn ChangeFeed>,
+    cache_control: HeaderValue,
+    max_bytes: usize,
+    /// Serialises polling with applying what the poll found, so no request
+    /// sees "nothing changed" while another is still dropping stale pages.
+    sync: Mutex<()>,
+    /// Bumped by every invalidation; a page rendered before a bump is not stored.
+    generation: AtomicU64,
+    /// The eviction clock.
+    clock: AtomicU64,
+    settings: RwLock<Option<Arc<Settings>>>,
+    pages: RwLock<Pages>,
+}
+
+#[derive(Default)]
+struct Pages {
+    entries: HashMap<Arc<str>, Arc<Entry>>,
+    by_tag: HashMap<String, HashSet<Arc<str>>>,
+    bytes: usize,
+}
+
+impl Pages {
+    fn remove(&mut self, key: &str) {
+        let Some(entry) = self.entries.remove(key) else { return };
+        self.bytes = self.bytes.saturating_sub(entry.size());
+        for t in &entry.tags {
+            if let Some(keys) = self.by_tag.get_mut(t) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.by_tag.remove(t);
+                }
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = Pages::default();
+    }
+}
+
+impl PageCache {
+    /// A cache fed by `feed`.
+    pub fn new(feed: Box<dyn ChangeFeed>, config: &CacheConfig) -> Self {
+        Self {
+            feed,
+            cache_control: HeaderValue::from_str(&config.cache_control)
+                .unwrap_or_else(|_| HeaderValue::from_static(CacheConfig::DEFAULT_CACHE_CONTROL)),
+            max_bytes: config.max_bytes,
+            sync: Mutex::new(()),
+            generation: AtomicU64::new(0),
+            clock: AtomicU64::new(0),
+            settings: RwLock::new(None),
+            pages: RwLock::new(Pages::default()),
+        }
+    }
+
+    /// Whether pages are kept at all.
+    pub fn enabled(&self) -> bool {
+        self.max_bytes > 0
+    }
+
+    /// Applies the changes committed since the last call; returns the
+    /// generation a render starting now must still see to be stored.
+    pub fn sync(&self) -> StoreResult<u64> {
+        let _serial = self.sync.lock().unwrap_or_else(PoisonError::into_inner);
+        let changes = self.feed.poll(chrono::Utc::now());
+        if let Ok(Changes::Nothing) = changes {
+            return Ok(self.generation.load(Ordering::Acquire));
+        }
+        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        match &changes {
+            Ok(Changes::Nothing) => {}
+            Ok(Changes::Tags(tags)) if !tags.iter().any(|t| t == tag::SITE) => {
+                for t in tags {
+                    let keys: Vec<Arc<str>> = pages
+                        .by_tag
+                        .get(t.as_str())
+                        .map(|keys| keys.iter().cloned().collect())
+                        .unwrap_or_default();
+                    for key in keys {
+                        pages.remove(&key);
+                    }
+                }
+            }
+            Ok(_) | Err(_) => {
+                pages.clear();
+                *self.settings.write().unwrap_or_else(PoisonError::into_inner) = None;
+            }
+        }
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        drop(pages);
+        changes.map(|_| generation)
+    }
+
+    /// The site's settings, read from the store only after they changed.
+    pub async fn settings(&self, store: &dyn Store) -> StoreResult<Arc<Settings>> {
+        if let Some(s) = self.settings.read().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            return Ok(s.clone());
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let settings = Arc::new(store.settings().await?);
+        let mut slot = self.settings.write().unwrap_or_else(PoisonError::into_inner);
+        if self.generation.load(Ordering::Acquire) == generation {
+            *slot = Some(settings.clone());
+        }
+        Ok(settings)
+    }
+
+    /// The cached response for `key`.
+    pub fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        let entry = self
+            .pages
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .get(key)
+            .cloned()?;
+        entry.touch(self.clock.fetch_add(1, Ordering::Relaxed));
+        Some(entry)
+    }
+
+    /// Stores `entry` unless something changed since `generation`; returns
+    /// whether it was stored.
+    pub fn insert(&self, key: Arc<str>, entry: Arc<Entry>, generation: u64) -> bool {
+        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        if self.generation.load(Ordering::Acquire) != generation || entry.size() > self.max_bytes / 4 {
+            return false;
+        }
+        entry.touch(self.clock.fetch_add(1, Ordering::Relaxed));
+        pages.remove(&key);
+        for t in &entry.tags {
+            pages.by_tag.entry(t.clone()).or_default().insert(key.clone());
+        }
+        pages.bytes += entry.size();
+        pages.entries.insert(key, entry);
+        self.evict(&mut pages);
+        true
+    }
+
+    /// Counts the compressed variants `entry` gained, if it is still cached.
+    pub fn grew(&self, key: &str, entry: &Arc<Entry>, added: usize) {
+        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        if pages.entries.get(key).is_some_and(|e| Arc::ptr_eq(e, entry)) {
+            pages.bytes += added;
+            self.evict(&mut pages);
+        }
+    }
+
+    /// Drops the least recently used pages until a tenth of the cap is free.
+    fn evict(&self, pages: &mut Pages) {
+        if pages.bytes <= self.max_bytes {
+            return;
+        }
+        let mut by_age: Vec<(u64, Arc<str>)> = pages
+            .entries
+            .iter()
+            .map(|(k, e)| (e.last_used.load(Ordering::Relaxed), k.clone()))
+            .collect();
+        by_age.sort_unstable_by_key(|(t, _)| *t);
+        let target = self.max_bytes - self.max_bytes / 10;
+        for (_, key) in by_age {
+            if pages.bytes <= target {
+                break;
+            }
+            pages.remove(&key);
+        }
+    }
+
+    /// Pages and bytes held (for logs and tests).
+    pub fn usage(&self) -> (usize, usize) {
+        let pages = self.pages.read().unwrap_or_else(PoisonError::into_inner);
+        (pages.entries.len(), pages.bytes)
+    }
+
+    fn cache_control(&self) -> &HeaderValue {
+        &self.cache_control
+    }
+}
