@@ -71,8 +71,10 @@ impl Entry {
             return 0;
         }
         let before = self.size();
-        let _ = self.gzip.set(encoding::gzip(&self.body));
-        let _ = self.brotli.set(encoding::brotli(&self.body));
+        let (gzip, brotli) = (encoding::gzip(&self.body), encoding::brotli(&self.body));
+        // Brotli first: a client that accepts both never gets gzip once both exist.
+        let _ = self.brotli.set(brotli);
+        let _ = self.gzip.set(gzip);
         self.size() - before
     }
 

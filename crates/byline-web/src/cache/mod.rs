@@ -280,3 +280,88 @@ impl PageCache {
         &self.cache_control
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use axum::body::Bytes;
+    use axum::http::HeaderMap;
+
+    use super::*;
+
+    /// A feed that reports what the test queued.
+    #[derive(Default)]
+    struct Queued(Arc<Mutex<Vec<Changes>>>);
+
+    impl ChangeFeed for Queued {
+        fn poll(&self, _: chrono::DateTime<chrono::Utc>) -> StoreResult<Changes> {
+            Ok(self.0.lock().unwrap().pop().unwrap_or(Changes::Nothing))
+        }
+    }
+
+    fn cache(max_bytes: usize) -> (PageCache, Arc<Mutex<Vec<Changes>>>) {
+        let queue = Arc::new(Mutex::new(Vec::new()));
+        let config = CacheConfig {
+            max_bytes,
+            ..Default::default()
+        };
+        (PageCache::new(Box::new(Queued(queue.clone())), &config), queue)
+    }
+
+    fn page(size: usize, tags: &[&str]) -> Arc<Entry> {
+        Arc::new(Entry::new(
+            HeaderMap::new(),
+            Bytes::from(vec![b'x'; size]),
+            tags.iter().map(|t| (*t).to_owned()).collect(),
+        ))
+    }
+
+    #[test]
+    fn changes_drop_exactly_the_pages_filed_under_them() {
+        let (cache, queue) = cache(1 << 20);
+        let g = cache.sync().unwrap();
+        assert!(cache.insert("a".into(), page(100, &["site", "a:1", "u:1"]), g));
+        assert!(cache.insert("b".into(), page(100, &["site", "a:2", "u:1"]), g));
+        assert!(cache.insert("home".into(), page(100, &["site", "m:posts", "a:1", "a:2"]), g));
+
+        queue.lock().unwrap().push(Changes::Tags(vec!["a:1".into()]));
+        let g = cache.sync().unwrap();
+        assert!(cache.get("a").is_none() && cache.get("home").is_none());
+        assert!(cache.get("b").is_some());
+
+        queue.lock().unwrap().push(Changes::Tags(vec!["u:1".into()]));
+        cache.sync().unwrap();
+        assert!(cache.get("b").is_none());
+        assert!(
+            !cache.insert("b".into(), page(100, &["site"]), g),
+            "a page rendered before a change is not stored"
+        );
+
+        let g = cache.sync().unwrap();
+        assert!(cache.insert("a".into(), page(100, &["site", "a:1"]), g));
+        queue.lock().unwrap().push(Changes::Tags(vec!["site".into()]));
+        cache.sync().unwrap();
+        assert_eq!(cache.usage(), (0, 0), "the settings change every page");
+    }
+
+    #[test]
+    fn memory_stays_under_the_cap_by_dropping_the_least_recently_used() {
+        let (cache, _) = cache(100_000);
+        let g = cache.sync().unwrap();
+        for n in 0..40 {
+            let key: Arc<str> = format!("page-{n}").into();
+            assert!(cache.insert(key, page(10_000, &["site"]), g));
+            cache.get("page-0"); // kept hot
+        }
+        let (count, bytes) = cache.usage();
+        assert!(bytes <= 100_000, "{bytes}");
+        assert!(count < 40 && count > 3, "{count}");
+        assert!(cache.get("page-0").is_some(), "the hot page stays");
+        assert!(cache.get("page-1").is_none(), "a cold one went");
+        assert!(
+            !cache.insert("huge".into(), page(60_000, &["site"]), g),
+            "no single page may fill the cache"
+        );
+    }
+}

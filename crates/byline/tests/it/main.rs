@@ -6,6 +6,7 @@ mod cli;
 mod comment_form;
 mod discovery;
 mod discussion;
+mod page_cache;
 mod privacy;
 mod support;
 mod wordpress;

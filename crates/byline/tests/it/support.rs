@@ -153,6 +153,15 @@ impl Site {
             .expect("GET")
     }
 
+    /// GET with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = self.http.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("GET")
+    }
+
     /// GET expecting 200; returns the body.
     pub async fn page(&self, path: &str) -> String {
         let res = self.get(path).await;
