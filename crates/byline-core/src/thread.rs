@@ -66,6 +66,11 @@ pub fn reply_depth(parent_depth: u32, max_depth: u32) -> Result<u32, ReplyError>
     }
 }
 
+/// The discussion page of a thread that has `before` threads before it.
+pub fn page_for(before: u64, per_page: u32) -> u32 {
+    u32::try_from(before / u64::from(per_page.max(1))).unwrap_or(u32::MAX - 1) + 1
+}
+
 /// Number of pages needed for `count` top-level threads.
 pub fn page_count(count: u64, per_page: u32) -> u32 {
     (count.div_ceil(u64::from(per_page.max(1)))).max(1) as u32

@@ -17,6 +17,10 @@
 --   m:t:ID      which articles term ID's archive lists
 --   m:comments  which comments are approved (the site's comment feed)
 
+-- The duplicate-comment check asks by email and by name; without this
+-- index the by-name half read every comment of the article.
+CREATE INDEX comments_by_name ON comments (author_name, article_id);
+
 CREATE TABLE site_changes (
     tag TEXT PRIMARY KEY,
     seq INTEGER NOT NULL

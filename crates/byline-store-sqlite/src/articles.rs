@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::backend;
-use crate::rows::{ARTICLE_COLUMNS, ArticleRow, ArticleTermRow, TermRow};
+use crate::rows::{ARTICLE_COLUMNS, ArticleRow, ArticleTermRow, ArticleTermsRow, TermRow};
 use crate::time::{decode, decode_opt, encode};
 
 /// Binds the content columns shared by insert and update, in the order
@@ -233,13 +233,40 @@ pub async fn by_id(pool: &SqlitePool, id: i64) -> StoreResult<Option<Article>> {
 }
 
 async fn fetch_one(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<Article>> {
-    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?");
-    let row: Option<ArticleRow> = sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
-    Ok(with_terms(conn, row.into_iter().collect()).await?.pop())
+    one_with_terms(conn, |b| {
+        b.push("id = ").push_bind(id);
+    })
+    .await
+}
+
+/// The article matching the condition `filter` pushes (on `articles`)
+/// with its terms, in one round trip: one row per term.
+async fn one_with_terms(
+    conn: &mut SqliteConnection,
+    filter: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
+) -> StoreResult<Option<Article>> {
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT a.*, t.id AS term_id, t.kind AS term_kind, t.slug AS term_slug, t.name AS term_name \
+         FROM (SELECT {ARTICLE_COLUMNS} FROM articles WHERE "
+    ));
+    filter(&mut b);
+    b.push(
+        ") a LEFT JOIN article_terms at ON at.article_id = a.id LEFT JOIN terms t ON t.id = at.term_id \
+         ORDER BY t.name COLLATE NOCASE",
+    );
+    let rows: Vec<ArticleTermsRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else { return Ok(None) };
+    let (article, term) = first.split();
+    let mut article = article.into_article().map_err(backend)?;
+    for term in std::iter::once(term).chain(rows.map(|r| r.split().1)).flatten() {
+        let term = term.into_term().map_err(backend)?;
+        match term.kind {
+            TermKind::Category => article.categories.push(term),
+            TermKind::Tag => article.tags.push(term),
+        }
+    }
+    Ok(Some(article))
 }
 
 pub async fn by_wp_id(pool: &SqlitePool, wp_id: i64) -> StoreResult<Option<Article>> {
@@ -306,14 +333,13 @@ pub async fn attachments(pool: &SqlitePool) -> StoreResult<Vec<AttachmentRecord>
 
 pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreResult<Option<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
-    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE kind = ? AND slug = ?");
-    let row: Option<ArticleRow> = sqlx::query_as(&sql)
-        .bind(kind.as_str())
-        .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
-    Ok(with_terms(&mut conn, row.into_iter().collect()).await?.pop())
+    one_with_terms(&mut conn, |b| {
+        b.push("kind = ")
+            .push_bind(kind.as_str())
+            .push(" AND slug = ")
+            .push_bind(slug.to_owned());
+    })
+    .await
 }
 
 pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Article>> {

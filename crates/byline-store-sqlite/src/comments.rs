@@ -5,102 +5,179 @@ use std::collections::HashSet;
 
 use byline_core::submission::{CommentFacts, ParentFacts};
 use byline_core::{Comment, CommentId, CommentStatus};
-use byline_store::{CommentPage, Decide, NewComment, StoreError, StoreResult, SubmitError};
+use byline_store::{CommentPage, Decide, NewComment, StoreError, StoreResult, SubmitError, Submitted};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::backend;
-use crate::rows::{COMMENT_COLUMNS, CommentRow};
+use crate::rows::{COMMENT_COLUMNS, CommentRow, SubmittedRow};
 use crate::time::{decode_opt, encode};
 
-pub async fn submit(pool: &SqlitePool, c: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
-    // IMMEDIATE takes the write lock first, so the facts cannot change
-    // between the checks and the insert (no double post slips through).
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-    let facts = gather_facts(&mut tx, c).await?;
-    let placement = decide(&facts)?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-                  author_ip, user_agent, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(c.article_id)
-    .bind(placement.parent_id.map(|p| p.0))
-    // A new thread's root is its own id, set by the `comments_own_root` trigger.
-    .bind(placement.root_id.map_or(0, |r| r.0))
-    .bind(i64::from(placement.depth))
-    .bind(&c.author_name)
-    .bind(&c.author_email)
-    .bind(&c.author_url)
-    .bind(&c.author_ip)
-    .bind(&c.user_agent)
-    .bind(&c.body)
-    .bind(placement.status.as_str())
-    .bind(encode(c.created_at))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(backend)?;
+// The facts a submission is decided on, as SQL over the numbered
+// parameters ?1 email, ?2 name, ?3 article, ?4 requested parent, ?5 text,
+// ?6 client address. WordPress's duplicate rule: same article, same parent,
+// same text, same name or email, not in the trash (asked once by email and
+// once by name, so each half uses an index).
+const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND article_id = ?3 \
+     AND parent_id IS ?4 AND body = ?5 AND status != 'trash' \
+     UNION ALL SELECT 1 FROM comments WHERE author_name = ?2 AND article_id = ?3 \
+     AND parent_id IS ?4 AND body = ?5 AND status != 'trash')";
+const LAST_FROM_ADDRESS: &str = "(SELECT max(created_at) FROM comments WHERE author_ip = ?6)";
+const KNOWN_COMMENTER: &str =
+    "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND author_name = ?2 AND status = 'approved')";
+const PARENT: &str =
+    "(SELECT article_id || ' ' || status || ' ' || depth || ' ' || root_id FROM comments WHERE id = ?4)";
 
-    let comment = fetch(&mut tx, CommentId(id))
-        .await?
-        .ok_or_else(|| StoreError::Backend("inserted comment vanished".into()))?;
+/// Optimistic attempts before a submission takes the write lock for its
+/// whole decision (a burst from one address keeps changing its facts).
+const OPTIMISTIC_ATTEMPTS: usize = 3;
+
+/// Reads the facts, decides, then inserts in one statement that only
+/// succeeds if the facts are still the same. Usually the facts are read on
+/// any connection and only the insert takes the write lock, so a busy
+/// discussion queues on nothing longer; after a few lost races the whole
+/// decision runs inside `BEGIN IMMEDIATE`, where it cannot lose.
+pub async fn submit(
+    readers: &SqlitePool,
+    writer: &SqlitePool,
+    c: &NewComment,
+    decide: Decide<'_>,
+) -> Result<Submitted, SubmitError> {
+    for _ in 0..OPTIMISTIC_ATTEMPTS {
+        if let Some(comment) = place(readers, writer, c, decide).await? {
+            return Ok(comment);
+        }
+    }
+    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let placed = {
+        let conn: &mut SqliteConnection = &mut tx;
+        place_on(conn, c, decide).await?
+    };
     tx.commit().await.map_err(backend)?;
-    Ok(comment)
+    placed.ok_or_else(|| StoreError::Backend("comment facts changed under the write lock".into()).into())
 }
 
-async fn gather_facts(conn: &mut SqliteConnection, c: &NewComment) -> StoreResult<CommentFacts> {
-    let parent = match c.parent_id {
-        None => None,
-        Some(pid) => {
-            let row: Option<(i64, String, i64, i64)> =
-                sqlx::query_as("SELECT article_id, status, depth, root_id FROM comments WHERE id = ?")
-                    .bind(pid.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-            Some(row.and_then(|(article_id, status, depth, root_id)| {
-                Some(ParentFacts {
-                    article_id,
-                    status: CommentStatus::parse(&status)?,
-                    depth: u32::try_from(depth).ok()?,
-                    root_id: CommentId(root_id),
-                })
-            }))
-        }
-    };
-    // WordPress's duplicate rule: same article, same parent, same text,
-    // same name or email, not in the trash.
-    let duplicate: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM comments WHERE article_id = ? AND parent_id IS ? AND body = ? \
-         AND (author_name = ? OR author_email = ?) AND status != 'trash' LIMIT 1",
-    )
-    .bind(c.article_id)
-    .bind(c.parent_id.map(|p| p.0))
-    .bind(&c.body)
-    .bind(&c.author_name)
-    .bind(&c.author_email)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(backend)?;
-    let last: Option<String> = sqlx::query_scalar("SELECT max(created_at) FROM comments WHERE author_ip = ?")
-        .bind(&c.author_ip)
-        .fetch_one(&mut *conn)
+/// One attempt: facts from `readers`, the insert on `writer`. `None` when
+/// the facts changed in between.
+async fn place(
+    readers: &SqlitePool,
+    writer: &SqlitePool,
+    c: &NewComment,
+    decide: Decide<'_>,
+) -> Result<Option<Submitted>, SubmitError> {
+    let facts = read_facts(readers, c).await?;
+    insert_if_unchanged(writer, c, &facts, decide).await
+}
+
+/// One attempt on a single connection (inside the caller's transaction).
+async fn place_on(
+    conn: &mut SqliteConnection,
+    c: &NewComment,
+    decide: Decide<'_>,
+) -> Result<Option<Submitted>, SubmitError> {
+    let facts = read_facts(&mut *conn, c).await?;
+    insert_if_unchanged(&mut *conn, c, &facts, decide).await
+}
+
+/// What was read, in the form the insert compares against.
+struct ReadFacts {
+    facts: CommentFacts,
+    last: Option<String>,
+    parent: Option<String>,
+}
+
+async fn read_facts<'c>(on: impl sqlx::Executor<'c, Database = Sqlite>, c: &NewComment) -> StoreResult<ReadFacts> {
+    let sql = format!("SELECT {DUPLICATE}, {LAST_FROM_ADDRESS}, {KNOWN_COMMENTER}, {PARENT}");
+    let (duplicate, last, known, parent): (bool, Option<String>, bool, Option<String>) =
+        bind_facts(sqlx::query_as(&sql), c)
+            .fetch_one(on)
+            .await
+            .map_err(backend)?;
+    Ok(ReadFacts {
+        facts: CommentFacts {
+            article_id: c.article_id,
+            parent: c.parent_id.map(|_| parent.as_deref().and_then(parse_parent)),
+            duplicate,
+            last_from_address: decode_opt(last.as_deref()).map_err(backend)?,
+            known_commenter: known,
+            now: c.created_at,
+        },
+        last,
+        parent,
+    })
+}
+
+async fn insert_if_unchanged<'c>(
+    on: impl sqlx::Executor<'c, Database = Sqlite>,
+    c: &NewComment,
+    read: &ReadFacts,
+    decide: Decide<'_>,
+) -> Result<Option<Submitted>, SubmitError> {
+    let placement = decide(&read.facts)?;
+    let sql = format!(
+        "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
+         author_ip, user_agent, body, status, created_at) \
+         SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13 \
+         WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?14 AND {KNOWN_COMMENTER} = ?15 AND {PARENT} IS ?16 \
+         RETURNING {COMMENT_COLUMNS}, \
+           (SELECT count(*) FROM comments c, comments r \
+            WHERE r.id = (CASE WHEN comments.root_id = 0 THEN comments.id ELSE comments.root_id END) \
+              AND c.article_id = r.article_id AND c.depth = 1 AND c.status = 'approved' \
+              AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id))) AS threads_before"
+    );
+    // fetch_all steps the statement to its end: SQLite runs its WAL
+    // auto-checkpoint only then, not when a statement is merely reset.
+    let rows: Vec<SubmittedRow> = bind_facts(sqlx::query_as(&sql), c)
+        .bind(placement.parent_id.map(|p| p.0))
+        // A new thread's root is its own id, set by the `comments_own_root` trigger.
+        .bind(placement.root_id.map_or(0, |r| r.0))
+        .bind(i64::from(placement.depth))
+        .bind(&c.author_url)
+        .bind(&c.user_agent)
+        .bind(placement.status.as_str())
+        .bind(encode(c.created_at))
+        .bind(&read.last)
+        .bind(read.facts.known_commenter)
+        .bind(&read.parent)
+        .fetch_all(on)
         .await
         .map_err(backend)?;
-    let known: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM comments WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1",
-    )
-    .bind(&c.author_email)
-    .bind(&c.author_name)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(backend)?;
-    Ok(CommentFacts {
-        article_id: c.article_id,
-        parent,
-        duplicate: duplicate.is_some(),
-        last_from_address: decode_opt(last.as_deref()).map_err(backend)?,
-        known_commenter: known.is_some(),
-        now: c.created_at,
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let threads_before = u64::try_from(row.threads_before).unwrap_or(0);
+    let mut comment = Comment::try_from(row.comment).map_err(backend)?;
+    // RETURNING shows the row as inserted, before the trigger set the root.
+    if placement.root_id.is_none() {
+        comment.root_id = comment.id;
+    }
+    Ok(Some(Submitted {
+        comment,
+        threads_before,
+    }))
+}
+
+/// Binds ?1 to ?6 (see [`DUPLICATE`]).
+fn bind_facts<'q, O>(
+    q: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+    c: &'q NewComment,
+) -> sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+    q.bind(&c.author_email)
+        .bind(&c.author_name)
+        .bind(c.article_id)
+        .bind(c.parent_id.map(|p| p.0))
+        .bind(&c.body)
+        .bind(&c.author_ip)
+}
+
+/// Reads [`PARENT`]'s "article status depth root".
+fn parse_parent(s: &str) -> Option<ParentFacts> {
+    let mut parts = s.split(' ');
+    Some(ParentFacts {
+        article_id: parts.next()?.parse().ok()?,
+        status: CommentStatus::parse(parts.next()?)?,
+        depth: parts.next()?.parse().ok()?,
+        root_id: CommentId(parts.next()?.parse().ok()?),
     })
 }
 
@@ -168,23 +245,21 @@ pub async fn page(
 }
 
 pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreResult<u32> {
-    let mut conn = pool.acquire().await.map_err(backend)?;
-    let comment = fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))?;
-    let root = fetch(&mut conn, comment.root_id)
-        .await?
-        .ok_or_else(|| not_found(comment.root_id))?;
-    let before: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM comments WHERE article_id = ? AND depth = 1 AND status = 'approved' \
-         AND (created_at < ? OR (created_at = ? AND id < ?))",
+    // The approved threads that start before this comment's thread.
+    let before: Option<i64> = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM comments c WHERE c.article_id = r.article_id AND c.depth = 1 \
+                 AND c.status = 'approved' AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id))) \
+         FROM comments me JOIN comments r ON r.id = me.root_id WHERE me.id = ?",
     )
-    .bind(root.article_id)
-    .bind(encode(root.created_at))
-    .bind(encode(root.created_at))
-    .bind(root.id.0)
-    .fetch_one(&mut *conn)
+    .bind(id.0)
+    .fetch_optional(pool)
     .await
     .map_err(backend)?;
-    Ok((before as u64 / u64::from(per_page.max(1))) as u32 + 1)
+    let before = before.ok_or_else(|| not_found(id))?;
+    Ok(byline_core::thread::page_for(
+        u64::try_from(before).unwrap_or(0),
+        per_page,
+    ))
 }
 
 pub async fn approved_counts(pool: &SqlitePool, article_ids: &[i64]) -> StoreResult<Vec<(i64, u64)>> {

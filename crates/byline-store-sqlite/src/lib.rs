@@ -22,7 +22,7 @@ use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewAr
 use byline_store::changes::ChangeFeed;
 use byline_store::{
     ArticleQuery, ArticleStamp, CommentPage, Decide, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
-    SubmitError,
+    SubmitError, Submitted,
 };
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -33,7 +33,13 @@ pub const DATABASE_FILE: &str = "byline.db";
 /// A byline site stored in one SQLite database.
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Readers: any number at once (WAL).
     pool: SqlitePool,
+    /// The one connection this process writes with. SQLite allows one
+    /// writer at a time; queueing writers here, in order and without
+    /// polling, beats letting them collide on the lock and back off in
+    /// SQLite's busy handler (which sleeps for milliseconds).
+    writer: SqlitePool,
     /// The database file, for the change feed's own connection.
     path: std::path::PathBuf,
 }
@@ -56,16 +62,22 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
             .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(backend)?;
+        let mut conn = writer.acquire().await.map_err(backend)?;
+        migrate::run(&mut conn).await.map_err(backend)?;
+        drop(conn);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
             .connect_with(options)
             .await
             .map_err(backend)?;
-        let mut conn = pool.acquire().await.map_err(backend)?;
-        migrate::run(&mut conn).await.map_err(backend)?;
-        drop(conn);
-        Ok(Self { pool, path })
+        Ok(Self { pool, writer, path })
     }
 }
 
@@ -86,26 +98,26 @@ impl Store for SqliteStore {
         site::settings(&self.pool).await
     }
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        site::set_setting(&self.pool, key, value).await
+        site::set_setting(&self.writer, key, value).await
     }
     async fn site_secret(&self) -> StoreResult<Vec<u8>> {
-        site::secret(&self.pool).await
+        site::secret(&self.writer).await
     }
     async fn flag(&self, name: &str) -> StoreResult<bool> {
         site::flag(&self.pool, name).await
     }
     async fn set_flag(&self, name: &str) -> StoreResult<()> {
-        site::set_flag(&self.pool, name).await
+        site::set_flag(&self.writer, name).await
     }
     async fn change_feed(&self) -> StoreResult<Box<dyn ChangeFeed>> {
         Ok(Box::new(changes::SqliteChangeFeed::open(&self.path, Utc::now())?))
     }
 
     async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
-        authors::create(&self.pool, login, email, profile).await
+        authors::create(&self.writer, login, email, profile).await
     }
     async fn update_author(&self, id: i64, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {
-        authors::update(&self.pool, id, email, profile).await
+        authors::update(&self.writer, id, email, profile).await
     }
     async fn author(&self, id: i64) -> StoreResult<Option<Author>> {
         authors::by_column(&self.pool, "id", &id.to_string()).await
@@ -121,16 +133,16 @@ impl Store for SqliteStore {
     }
 
     async fn create_article(&self, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
-        articles::create(&self.pool, article, now).await
+        articles::create(&self.writer, article, now).await
     }
     async fn update_article(&self, id: i64, article: &NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
-        articles::update(&self.pool, id, article, now).await
+        articles::update(&self.writer, id, article, now).await
     }
     async fn publish_article(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
-        articles::publish(&self.pool, id, now).await
+        articles::publish(&self.writer, id, now).await
     }
     async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)> {
-        articles::delete(&self.pool, id).await
+        articles::delete(&self.writer, id).await
     }
     async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_id(&self.pool, id).await
@@ -163,8 +175,8 @@ impl Store for SqliteStore {
         articles::term_by_slug(&self.pool, kind, slug).await
     }
 
-    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError> {
-        comments::submit(&self.pool, comment, decide).await
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Submitted, SubmitError> {
+        comments::submit(&self.pool, &self.writer, comment, decide).await
     }
     async fn comment_page(
         &self,
@@ -196,14 +208,14 @@ impl Store for SqliteStore {
         comments::list(&self.pool, status, limit).await
     }
     async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
-        comments::set_status(&self.pool, id, status).await
+        comments::set_status(&self.writer, id, status).await
     }
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment> {
-        comments::delete(&self.pool, id).await
+        comments::delete(&self.writer, id).await
     }
 
     async fn begin_import(&self) -> StoreResult<Box<dyn byline_store::import::Import>> {
-        Ok(Box::new(import::SqliteImport::begin(&self.pool).await?))
+        Ok(Box::new(import::SqliteImport::begin(&self.writer).await?))
     }
     async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_wp_id(&self.pool, id).await

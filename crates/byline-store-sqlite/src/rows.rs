@@ -128,6 +128,42 @@ impl ArticleTermRow {
     }
 }
 
+/// An article joined with one of its terms (none when it has no terms).
+#[derive(FromRow)]
+pub struct ArticleTermsRow {
+    #[sqlx(flatten)]
+    article: ArticleRow,
+    term_id: Option<i64>,
+    term_kind: Option<String>,
+    term_slug: Option<String>,
+    term_name: Option<String>,
+}
+
+impl ArticleTermsRow {
+    /// The article's columns and the term's, if any.
+    pub fn split(self) -> (ArticleRow, Option<ArticleTermRow>) {
+        let term = match (self.term_id, self.term_kind, self.term_slug, self.term_name) {
+            (Some(id), Some(kind), Some(slug), Some(name)) => Some(ArticleTermRow {
+                article_id: self.article.id,
+                id,
+                kind,
+                slug,
+                name,
+            }),
+            _ => None,
+        };
+        (self.article, term)
+    }
+}
+
+/// A comment as an insert returned it, with its thread's position.
+#[derive(FromRow)]
+pub struct SubmittedRow {
+    #[sqlx(flatten)]
+    pub comment: CommentRow,
+    pub threads_before: i64,
+}
+
 /// Columns of `terms` needed for a [`Term`].
 #[derive(FromRow)]
 pub struct TermRow {

@@ -85,7 +85,7 @@ async fn change_feed(store: &dyn Store, author: i64) {
     let rules = move |f: &_| decide(f, &policy, None);
     let mut held = comment(draft.id, "Feeder", "A held comment", None, 0);
     held.created_at = now;
-    let held = store.submit_comment(&held, &rules).await.unwrap();
+    let held = store.submit_comment(&held, &rules).await.unwrap().comment;
     assert_eq!(held.status, CommentStatus::Pending);
     assert_eq!(polled(feed, now), None, "a held comment changes no public page");
     store
@@ -418,13 +418,14 @@ async fn comments(store: &dyn Store, article: i64) {
     let submit = |c: NewComment| async move {
         let parent = c.parent_id;
         let rules = move |f: &_| decide(f, &policy, parent);
-        store.submit_comment(&c, &rules).await
+        store.submit_comment(&c, &rules).await.map(|s| s.comment)
     };
 
     let first = store
         .submit_comment(&comment(article, "Ann", "Hello", None, 0), &rules)
         .await
-        .unwrap();
+        .unwrap()
+        .comment;
     assert_eq!(
         (first.status, first.depth, first.root_id),
         (CommentStatus::Pending, 1, first.id),
@@ -449,6 +450,8 @@ async fn comments(store: &dyn Store, article: i64) {
         .submit_comment(&comment(article, "Ann", "Back again", None, 300), &rules)
         .await
         .unwrap();
+    assert_eq!(again.threads_before, 1, "one approved thread starts before it");
+    let again = again.comment;
     assert_eq!(
         again.status,
         CommentStatus::Approved,
@@ -486,7 +489,8 @@ async fn comments(store: &dyn Store, article: i64) {
     let held = store
         .submit_comment(&comment(article, "Dan", "Held", None, 700), &rules)
         .await
-        .unwrap();
+        .unwrap()
+        .comment;
     assert_eq!(held.status, CommentStatus::Pending);
     let page = store.comment_page(article, 1, 1, &[]).await.unwrap();
     assert_eq!((page.threads, page.approved), (2, 4));

@@ -13,7 +13,7 @@ use byline_core::submission::{CommentFacts, CommentRejection, Placement};
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use chrono::{DateTime, Utc};
 
-pub use query::{ArticleFilter, ArticleQuery, ArticleStamp, CommentPage, NewComment, Page, SearchHit};
+pub use query::{ArticleFilter, ArticleQuery, ArticleStamp, CommentPage, NewComment, Page, SearchHit, Submitted};
 
 /// What can go wrong in a store, in terms a caller can act on.
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +124,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a comment if `decide` accepts the facts gathered about it,
     /// atomically with those facts.
-    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Comment, SubmitError>;
+    async fn submit_comment(&self, comment: &NewComment, decide: Decide<'_>) -> Result<Submitted, SubmitError>;
     /// One page of an article's discussion: approved top-level threads in
     /// order, their approved replies, plus the comments in `also_visible`
     /// (the visitor's own held comments).

@@ -1,6 +1,6 @@
 //! Query and result shapes shared by every backend.
 
-use byline_core::{ArticleKind, CommentId};
+use byline_core::{ArticleKind, Comment, CommentId};
 use chrono::{DateTime, Utc};
 
 /// Which articles a list shows.
@@ -57,6 +57,16 @@ pub struct CommentPage {
     pub threads: u64,
     /// Approved comments in the whole discussion.
     pub approved: u64,
+}
+
+/// A comment the store accepted, and where its thread stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The stored comment.
+    pub comment: Comment,
+    /// Approved threads of the article that start before this comment's
+    /// thread: its discussion page, without another query.
+    pub threads_before: u64,
 }
 
 /// A comment as submitted, after form validation.

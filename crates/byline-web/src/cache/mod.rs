@@ -113,8 +113,14 @@ pub struct PageCache {
     /// The eviction clock.
     clock: AtomicU64,
     settings: RwLock<Option<Arc<Settings>>>,
+    /// Articles by id, for the comment form's hot path.
+    articles: RwLock<HashMap<i64, Arc<Article>>>,
     pages: RwLock<Pages>,
 }
+
+/// Articles kept by id; past this, the map starts again (it refills with
+/// the busy ones at once).
+const MAX_ARTICLES: usize = 1024;
 
 #[derive(Default)]
 struct Pages {
@@ -154,6 +160,7 @@ impl PageCache {
             generation: AtomicU64::new(0),
             clock: AtomicU64::new(0),
             settings: RwLock::new(None),
+            articles: RwLock::new(HashMap::new()),
             pages: RwLock::new(Pages::default()),
         }
     }
@@ -175,7 +182,11 @@ impl PageCache {
         match &changes {
             Ok(Changes::Nothing) => {}
             Ok(Changes::Tags(tags)) if !tags.iter().any(|t| t == tag::SITE) => {
+                let mut articles = self.articles.write().unwrap_or_else(PoisonError::into_inner);
                 for t in tags {
+                    if let Some(id) = t.strip_prefix("a:").and_then(|id| id.parse().ok()) {
+                        articles.remove(&id);
+                    }
                     let keys: Vec<Arc<str>> = pages
                         .by_tag
                         .get(t.as_str())
@@ -189,6 +200,7 @@ impl PageCache {
             Ok(_) | Err(_) => {
                 pages.clear();
                 *self.settings.write().unwrap_or_else(PoisonError::into_inner) = None;
+                self.articles.write().unwrap_or_else(PoisonError::into_inner).clear();
             }
         }
         let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
@@ -208,6 +220,26 @@ impl PageCache {
             *slot = Some(settings.clone());
         }
         Ok(settings)
+    }
+
+    /// Article `id` (any status: callers check visibility), read from the
+    /// store only after it changed.
+    pub async fn article(&self, store: &dyn Store, id: i64) -> StoreResult<Option<Arc<Article>>> {
+        if let Some(a) = self.articles.read().unwrap_or_else(PoisonError::into_inner).get(&id) {
+            return Ok(Some(a.clone()));
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let Some(article) = store.article(id).await?.map(Arc::new) else {
+            return Ok(None);
+        };
+        let mut articles = self.articles.write().unwrap_or_else(PoisonError::into_inner);
+        if self.generation.load(Ordering::Acquire) == generation {
+            if articles.len() >= MAX_ARTICLES {
+                articles.clear();
+            }
+            articles.insert(id, article.clone());
+        }
+        Ok(Some(article))
     }
 
     /// The cached response for `key`.

@@ -14,7 +14,7 @@ use axum_extra::extract::SignedCookieJar;
 use byline_core::comment_form::CommentDraft;
 use byline_core::permalink::comment_page_path;
 use byline_core::submission::{CommentPolicy, CommentRejection, decide};
-use byline_core::thread::ReplyError;
+use byline_core::thread::{ReplyError, page_for};
 use byline_core::{CommentId, CommentStatus, CommentsOpen};
 use byline_store::{NewComment, SubmitError};
 use chrono::Utc;
@@ -76,8 +76,8 @@ pub async fn post_comment(
     let now = Utc::now();
     let state = &ctx.state;
     let article = state
-        .store
-        .article(article_id)
+        .cache
+        .article(state.store.as_ref(), article_id)
         .await?
         .filter(|a| a.is_public_at(now))
         .ok_or(WebError::NotFound)?;
@@ -151,12 +151,12 @@ pub async fn post_comment(
         flood_seconds: settings.comment_flood_seconds,
     };
     let parent_id = new.parent_id;
-    let comment = match state
+    let submitted = match state
         .store
         .submit_comment(&new, &move |facts| decide(facts, &policy, parent_id))
         .await
     {
-        Ok(comment) => comment,
+        Ok(submitted) => submitted,
         Err(SubmitError::Rejected(rejection)) => {
             let status = match rejection {
                 CommentRejection::Duplicate => StatusCode::CONFLICT,
@@ -180,6 +180,7 @@ pub async fn post_comment(
         }
         Err(SubmitError::Store(e)) => return Err(e.into()),
     };
+    let comment = submitted.comment;
     tracing::info!(
         comment_id = comment.id.0,
         article_id,
@@ -192,10 +193,7 @@ pub async fn post_comment(
     if comment.status == CommentStatus::Pending {
         jar = visitor::add_pending(jar, comment.id, secure);
     }
-    let page = state
-        .store
-        .comment_page_of(comment.id, settings.comments_per_page)
-        .await?;
+    let page = page_for(submitted.threads_before, settings.comments_per_page);
     let target = format!(
         "{}#comment-{}",
         comment_page_path(&article_path(&article, settings.timezone), page),

@@ -221,7 +221,7 @@ async fn seed(store: &dyn Store, articles: u32, comments: u32, words: u32) -> an
             .submit_comment(&comment, &move |f| decide(f, &policy, parent_id))
             .await
         {
-            Ok(c) => posted.push((article_id, c.id)),
+            Ok(s) => posted.push((article_id, s.comment.id)),
             Err(byline_store::SubmitError::Rejected(_)) => {}
             Err(e) => return Err(e.into()),
         }
