@@ -65,6 +65,9 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            // A ping before each use is a round trip to the connection's
+            // thread; an embedded database has no network to go stale.
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(backend)?;
@@ -74,6 +77,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(backend)?;
