@@ -15,11 +15,13 @@ pub mod keys;
 pub mod markdown;
 pub mod moderation;
 pub mod permalink;
+pub mod role;
 pub mod search;
 pub mod settings;
 pub mod slug;
 pub mod submission;
 pub mod thread;
+pub mod throttle;
 pub mod time;
 
 pub use article::{Article, ArticleKind, ArticleStatus, BodyFormat, CommentsOpen, NewArticle, Term, TermKind};

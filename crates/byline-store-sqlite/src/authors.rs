@@ -9,7 +9,12 @@ use crate::backend;
 use crate::rows::{AUTHOR_COLUMNS, AuthorRow};
 use crate::time::encode;
 
-pub async fn create(pool: &SqlitePool, login: &Login, email: Option<&str>, p: &AuthorProfile) -> StoreResult<Author> {
+pub async fn create<'c>(
+    on: impl sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    login: &Login,
+    email: Option<&str>,
+    p: &AuthorProfile,
+) -> StoreResult<Author> {
     let nicename = login.nicename();
     let sql = format!(
         "INSERT INTO authors (login, nicename, email, display_name, tagline, bio, website, created_at) \
@@ -24,7 +29,7 @@ pub async fn create(pool: &SqlitePool, login: &Login, email: Option<&str>, p: &A
         .bind(&p.bio)
         .bind(&p.website)
         .bind(encode(Utc::now()))
-        .fetch_one(pool)
+        .fetch_one(on)
         .await
         .map_err(|e| match backend(e) {
             StoreError::Conflict(_) => StoreError::Conflict(format!(

@@ -2,6 +2,7 @@
 //! wait for a writer and the CLI can work while the server runs. Every
 //! write is committed before its call returns.
 
+mod accounts;
 mod articles;
 mod authors;
 mod changes;
@@ -18,7 +19,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use byline_core::author::{Author, AuthorProfile, Login};
+use byline_core::role::Role;
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
+use byline_store::accounts::{Failures, User};
 use byline_store::changes::ChangeFeed;
 use byline_store::{
     ArticleQuery, ArticleStamp, CommentPage, Decide, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
@@ -115,6 +118,83 @@ impl Store for SqliteStore {
     }
     async fn change_feed(&self) -> StoreResult<Box<dyn ChangeFeed>> {
         Ok(Box::new(changes::SqliteChangeFeed::open(&self.path, Utc::now())?))
+    }
+
+    async fn create_user(
+        &self,
+        login: &Login,
+        email: Option<&str>,
+        profile: &AuthorProfile,
+        role: Role,
+        password_hash: &str,
+    ) -> StoreResult<User> {
+        accounts::create_user(&self.pool, &self.writer, login, email, profile, role, password_hash).await
+    }
+    async fn user(&self, id: i64) -> StoreResult<Option<User>> {
+        accounts::by_id(&self.pool, id).await
+    }
+    async fn user_for_sign_in(&self, login: &str) -> StoreResult<Option<(User, String)>> {
+        accounts::for_sign_in(&self.pool, login).await
+    }
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        accounts::all(&self.pool).await
+    }
+    async fn set_password(&self, id: i64, password_hash: &str) -> StoreResult<()> {
+        accounts::set_password(&self.writer, id, password_hash).await
+    }
+    async fn set_role(&self, id: i64, role: Role) -> StoreResult<()> {
+        accounts::set_role(&self.writer, id, role).await
+    }
+    async fn has_administrator(&self) -> StoreResult<bool> {
+        accounts::has_administrator(&self.pool).await
+    }
+    async fn create_session(&self, token_hash: &[u8], user_id: i64, expires_at: DateTime<Utc>) -> StoreResult<()> {
+        accounts::create_session(&self.writer, token_hash, user_id, expires_at).await
+    }
+    async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<User>> {
+        accounts::session_user(&self.pool, token_hash, now).await
+    }
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        accounts::delete_session(&self.writer, token_hash).await
+    }
+    async fn login_failures(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Failures> {
+        accounts::login_failures(&self.pool, key, now).await
+    }
+    async fn add_login_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        lock: &(dyn Fn(u32) -> Option<DateTime<Utc>> + Send + Sync),
+    ) -> StoreResult<Failures> {
+        accounts::add_login_failure(&self.writer, key, now, lock).await
+    }
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        accounts::clear_login_failures(&self.writer, key).await
+    }
+    async fn set_setup_token(&self, token_hash: &[u8]) -> StoreResult<()> {
+        accounts::set_setup_token(&self.writer, token_hash).await
+    }
+    async fn setup_token_valid(&self, token_hash: &[u8]) -> StoreResult<bool> {
+        accounts::setup_token_valid(&self.pool, token_hash).await
+    }
+    async fn create_first_administrator(
+        &self,
+        token_hash: &[u8],
+        login: &Login,
+        email: Option<&str>,
+        profile: &AuthorProfile,
+        password_hash: &str,
+    ) -> StoreResult<User> {
+        accounts::create_first_administrator(
+            &self.pool,
+            &self.writer,
+            token_hash,
+            login,
+            email,
+            profile,
+            password_hash,
+        )
+        .await
     }
 
     async fn create_author(&self, login: &Login, email: Option<&str>, profile: &AuthorProfile) -> StoreResult<Author> {

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../migrations/0001_initial.sql")),
     ("0002_search", include_str!("../migrations/0002_search.sql")),
     ("0003_changes", include_str!("../migrations/0003_changes.sql")),
+    ("0004_admin", include_str!("../migrations/0004_admin.sql")),
 ];
 
 /// Brings the schema up to date.

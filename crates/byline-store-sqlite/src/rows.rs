@@ -27,6 +27,26 @@ pub struct AuthorRow {
     created_at: String,
 }
 
+/// An author with their account: [`AUTHOR_COLUMNS`], `role`, `password_hash`.
+#[derive(FromRow)]
+pub struct UserRow {
+    #[sqlx(flatten)]
+    author: AuthorRow,
+    role: String,
+    pub password_hash: String,
+}
+
+impl TryFrom<UserRow> for byline_store::accounts::User {
+    type Error = sqlx::Error;
+    fn try_from(row: UserRow) -> Result<Self, Self::Error> {
+        let role = byline_core::role::Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?;
+        Ok(Self {
+            author: row.author.try_into()?,
+            role,
+        })
+    }
+}
+
 /// Column list matching [`AuthorRow`].
 pub const AUTHOR_COLUMNS: &str = "id, login, nicename, email, display_name, tagline, bio, website, created_at";
 

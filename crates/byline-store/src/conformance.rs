@@ -7,6 +7,8 @@ use byline_core::submission::{CommentPolicy, decide};
 use byline_core::{ArticleKind, ArticleStatus, CommentId, CommentStatus, CommentsOpen, NewArticle, Slug, TermKind};
 use chrono::{DateTime, Duration, Utc};
 
+use byline_core::role::Role;
+
 use crate::changes::{ChangeFeed, Changes, tag};
 use crate::{ArticleFilter, ArticleQuery, NewComment, Store, StoreError, SubmitError};
 
@@ -18,6 +20,108 @@ pub async fn run_all(store: &dyn Store) {
     search_and_stamps(store, author).await;
     comments(store, article).await;
     change_feed(store, author).await;
+    accounts(store).await;
+}
+
+async fn accounts(store: &dyn Store) {
+    let profile = AuthorProfile {
+        display_name: "Ed Itor".into(),
+        ..Default::default()
+    };
+    assert!(!store.has_administrator().await.unwrap());
+    let token = b"setup-token-hash".as_slice();
+    store.set_setup_token(token).await.unwrap();
+    assert!(store.setup_token_valid(token).await.unwrap());
+    assert!(!store.setup_token_valid(b"other").await.unwrap());
+    let admin_login = Login::parse("root-admin").unwrap();
+    let admin = store
+        .create_first_administrator(token, &admin_login, None, &profile, "hash-a")
+        .await
+        .unwrap();
+    assert_eq!(admin.role, Role::Administrator);
+    assert!(store.has_administrator().await.unwrap());
+    assert!(!store.setup_token_valid(token).await.unwrap(), "the link is used up");
+    let again = store
+        .create_first_administrator(token, &Login::parse("second").unwrap(), None, &profile, "h")
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+
+    // An existing author (Jane, from `authors`) gets an account; a new login gets an author too.
+    let jane = store
+        .create_user(
+            &Login::parse("jane.doe").unwrap(),
+            None,
+            &profile,
+            Role::Author,
+            "hash-j",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        jane.author.profile.display_name, "Jane Doe",
+        "the existing profile is kept"
+    );
+    let dup = store
+        .create_user(&Login::parse("Jane.Doe").unwrap(), None, &profile, Role::Editor, "x")
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let (found, hash) = store.user_for_sign_in("JANE.DOE").await.unwrap().unwrap();
+    assert_eq!((found.id(), hash.as_str()), (jane.id(), "hash-j"));
+    assert!(store.user_for_sign_in("nobody").await.unwrap().is_none());
+    store.set_role(jane.id(), Role::Editor).await.unwrap();
+    assert_eq!(store.user(jane.id()).await.unwrap().unwrap().role, Role::Editor);
+    assert_eq!(store.users().await.unwrap().len(), 2);
+
+    // Whole seconds: stores may keep only microseconds.
+    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+    store
+        .create_session(b"session-1", jane.id(), now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session_user(b"session-1", now).await.unwrap().map(|u| u.id()),
+        Some(jane.id())
+    );
+    assert!(
+        store
+            .session_user(b"session-1", now + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    store.set_password(jane.id(), "hash-j2").await.unwrap();
+    assert!(
+        store.session_user(b"session-1", now).await.unwrap().is_none(),
+        "a new password signs out every session"
+    );
+    store
+        .create_session(b"session-2", jane.id(), now + Duration::hours(1))
+        .await
+        .unwrap();
+    store.delete_session(b"session-2").await.unwrap();
+    assert!(store.session_user(b"session-2", now).await.unwrap().is_none());
+
+    let lock = |n: u32| (n >= 2).then(|| now + Duration::minutes(i64::from(n)));
+    assert_eq!(store.login_failures("login:x", now).await.unwrap().count, 0);
+    store.add_login_failure("login:x", now, &lock).await.unwrap();
+    let second = store.add_login_failure("login:x", now, &lock).await.unwrap();
+    assert_eq!(
+        (second.count, second.locked_until),
+        (2, Some(now + Duration::minutes(2)))
+    );
+    assert_eq!(store.login_failures("login:x", now).await.unwrap(), second);
+    assert_eq!(
+        store
+            .login_failures("login:x", now + Duration::days(2))
+            .await
+            .unwrap()
+            .count,
+        0,
+        "old failures are forgotten"
+    );
+    store.clear_login_failures("login:x").await.unwrap();
+    assert_eq!(store.login_failures("login:x", now).await.unwrap().count, 0);
 }
 
 /// Sorted tags of a poll, or `None` for [`Changes::Nothing`].

@@ -2,6 +2,7 @@
 //! PostgreSQL later) implements [`Store`]; nothing above this crate sees SQL
 //! or a database type. [`conformance`] holds the tests every backend runs.
 
+pub mod accounts;
 pub mod changes;
 pub mod conformance;
 pub mod import;
@@ -9,6 +10,7 @@ mod query;
 
 use async_trait::async_trait;
 use byline_core::author::{Author, AuthorProfile, Login};
+use byline_core::role::Role;
 use byline_core::submission::{CommentFacts, CommentRejection, Placement};
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use chrono::{DateTime, Utc};
@@ -66,6 +68,66 @@ pub trait Store: Send + Sync + 'static {
     async fn set_flag(&self, name: &str) -> StoreResult<()>;
     /// A new feed of public changes, starting from now (for a page cache).
     async fn change_feed(&self) -> StoreResult<Box<dyn changes::ChangeFeed>>;
+
+    // --- accounts ---
+
+    /// Makes `login` a user with `role` and the password hash: an existing
+    /// author without an account (an imported one, say) gets one; otherwise
+    /// a new author is created with `profile`. `Conflict` if the login
+    /// already has an account.
+    async fn create_user(
+        &self,
+        login: &Login,
+        email: Option<&str>,
+        profile: &AuthorProfile,
+        role: Role,
+        password_hash: &str,
+    ) -> StoreResult<accounts::User>;
+    /// A user by id.
+    async fn user(&self, id: i64) -> StoreResult<Option<accounts::User>>;
+    /// A user and their password hash, by login (case-insensitive).
+    async fn user_for_sign_in(&self, login: &str) -> StoreResult<Option<(accounts::User, String)>>;
+    /// Every user, by display name.
+    async fn users(&self) -> StoreResult<Vec<accounts::User>>;
+    /// Replaces a user's password hash and signs out all their sessions.
+    async fn set_password(&self, id: i64, password_hash: &str) -> StoreResult<()>;
+    /// Changes a user's role.
+    async fn set_role(&self, id: i64, role: Role) -> StoreResult<()>;
+    /// Whether any administrator exists.
+    async fn has_administrator(&self) -> StoreResult<bool>;
+    /// Stores a new session by the hash of its token.
+    async fn create_session(&self, token_hash: &[u8], user_id: i64, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    /// The user of an unexpired session.
+    async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<accounts::User>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// The failures recorded under `key`.
+    async fn login_failures(&self, key: &str, now: DateTime<Utc>) -> StoreResult<accounts::Failures>;
+    /// Records one more failure under `key`; `lock` says until when the new
+    /// count locks the key. Returns the new record.
+    async fn add_login_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        lock: &(dyn Fn(u32) -> Option<DateTime<Utc>> + Send + Sync),
+    ) -> StoreResult<accounts::Failures>;
+    /// Forgets the failures under `key` (after a successful sign-in).
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// Replaces the first-run setup token (its hash).
+    async fn set_setup_token(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Whether `token_hash` is the current setup token.
+    async fn setup_token_valid(&self, token_hash: &[u8]) -> StoreResult<bool>;
+    /// Creates the first administrator with the setup token, which is used
+    /// up: `Conflict` when the token is not (or no longer) valid or an
+    /// administrator exists.
+    async fn create_first_administrator(
+        &self,
+        token_hash: &[u8],
+        login: &Login,
+        email: Option<&str>,
+        profile: &AuthorProfile,
+        password_hash: &str,
+    ) -> StoreResult<accounts::User>;
 
     // --- authors ---
 

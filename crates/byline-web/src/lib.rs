@@ -8,6 +8,7 @@ mod context;
 pub mod error;
 mod headers;
 mod lookup;
+pub mod password;
 mod present;
 mod routes;
 mod visitor;

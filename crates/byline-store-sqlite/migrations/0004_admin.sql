@@ -1,0 +1,73 @@
+-- The admin: accounts, sessions, sign-in throttling, the first-run setup
+-- link, revisions, and corrections shown under articles.
+
+-- Every user is an author: their public profile is the author row, their
+-- login the author's login. The hash is argon2id in PHC string form.
+CREATE TABLE users (
+    author_id     INTEGER PRIMARY KEY REFERENCES authors (id) ON DELETE CASCADE,
+    role          TEXT NOT NULL CHECK (role IN ('contributor', 'author', 'editor', 'administrator')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+
+-- Signed-in browsers, by the SHA-256 of the session token (never the token).
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (author_id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+-- Failed sign-ins, per account ('login:NAME') and per address ('ip:ADDR').
+CREATE TABLE login_failures (
+    key          TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    last_at      TEXT NOT NULL,
+    locked_until TEXT
+) WITHOUT ROWID;
+
+-- The one-time link that creates the first administrator (its SHA-256).
+CREATE TABLE setup_token (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    token_hash BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- Every saved version of an article's text.
+CREATE TABLE revisions (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    saved_by   INTEGER REFERENCES authors (id) ON DELETE SET NULL,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    excerpt    TEXT,
+    saved_at   TEXT NOT NULL
+);
+CREATE INDEX revisions_by_article ON revisions (article_id, id);
+
+-- Dated corrections and updates under a published article.
+CREATE TABLE article_notes (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('correction', 'update')),
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX article_notes_by_article ON article_notes (article_id, created_at);
+CREATE TRIGGER changes_article_notes_insert AFTER INSERT ON article_notes
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'a:' || NEW.article_id, seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER changes_article_notes_delete AFTER DELETE ON article_notes
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT 'a:' || OLD.article_id, seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- What a trashed article or comment was before, so restoring puts it back.
+ALTER TABLE articles ADD COLUMN trashed_from TEXT;
+ALTER TABLE comments ADD COLUMN trashed_from TEXT;
