@@ -15,6 +15,12 @@ const ASSETS: &[(&str, &[u8], &str)] = &[
         include_bytes!("../../../themes/default/static/style.css"),
         "text/css; charset=utf-8",
     ),
+    ("admin.css", include_bytes!("../admin/static/admin.css"), "text/css; charset=utf-8"),
+    (
+        "admin.js",
+        include_bytes!("../admin/static/admin.js"),
+        "text/javascript; charset=utf-8",
+    ),
     (
         "favicon.svg",
         include_bytes!("../../../themes/default/static/favicon.svg"),

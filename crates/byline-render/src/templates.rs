@@ -28,6 +28,17 @@ const TEMPLATES: &[(&str, &str)] = &[
         "error.html",
         include_str!("../../../themes/default/templates/error.html"),
     ),
+    // The admin's own pages: part of byline, not of a theme.
+    ("admin/base.html", include_str!("../admin/templates/base.html")),
+    ("admin/login.html", include_str!("../admin/templates/login.html")),
+    ("admin/setup.html", include_str!("../admin/templates/setup.html")),
+    ("admin/dashboard.html", include_str!("../admin/templates/dashboard.html")),
+    ("admin/message.html", include_str!("../admin/templates/message.html")),
+    ("admin/comments.html", include_str!("../admin/templates/comments.html")),
+    (
+        "admin/comment_edit.html",
+        include_str!("../admin/templates/comment_edit.html"),
+    ),
 ];
 
 /// Escapes strings the way HTML needs (`& < > " '`) and no more, so URLs
@@ -82,6 +93,9 @@ impl Renderer {
         }
         let style = format!("/static/style.css?v={}", fingerprint("style.css"));
         env.add_global("stylesheet_url", Value::from(style));
+        for (global, file) in [("admin_css_url", "admin.css"), ("admin_js_url", "admin.js")] {
+            env.add_global(global, Value::from(format!("/static/{file}?v={}", fingerprint(file))));
+        }
         Self { env }
     }
 

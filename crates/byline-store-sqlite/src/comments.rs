@@ -5,7 +5,10 @@ use std::collections::HashSet;
 
 use byline_core::submission::{CommentFacts, ParentFacts};
 use byline_core::{Comment, CommentId, CommentStatus};
-use byline_store::{CommentPage, Decide, NewComment, StoreError, StoreResult, SubmitError, Submitted};
+use byline_store::{
+    CommentCounts, CommentEdit, CommentPage, Decide, NewComment, Page, QueueQuery, StaffReply, StoreError, StoreResult,
+    SubmitError, Submitted,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
@@ -339,14 +342,132 @@ pub async fn list(pool: &SqlitePool, status: Option<CommentStatus>, limit: u32) 
 }
 
 pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
-    let sql = format!("UPDATE comments SET status = ? WHERE id = ? RETURNING {COMMENT_COLUMNS}");
-    let row: Option<CommentRow> = sqlx::query_as(&sql)
+    // Moving to the trash remembers where the comment was, for a restore.
+    let sql = format!(
+        "UPDATE comments SET trashed_from = CASE WHEN ?1 = 'trash' AND status != 'trash' THEN status \
+           WHEN ?1 = 'trash' THEN trashed_from END, status = ?1 WHERE id = ?2 RETURNING {COMMENT_COLUMNS}"
+    );
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
         .bind(status.as_str())
         .bind(id.0)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await
         .map_err(backend)?;
-    row.ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+}
+
+pub async fn restore(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
+    let sql = format!(
+        "UPDATE comments SET status = coalesce(trashed_from, 'pending'), trashed_from = NULL \
+         WHERE id = ? AND status = 'trash' RETURNING {COMMENT_COLUMNS}"
+    );
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(id.0).fetch_all(pool).await.map_err(backend)?;
+    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+}
+
+pub async fn update(pool: &SqlitePool, id: CommentId, edit: &CommentEdit) -> StoreResult<Comment> {
+    let sql = format!(
+        "UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, body = ? WHERE id = ? \
+         RETURNING {COMMENT_COLUMNS}"
+    );
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+        .bind(&edit.author_name)
+        .bind(&edit.author_email)
+        .bind(&edit.author_url)
+        .bind(&edit.body)
+        .bind(id.0)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+}
+
+pub async fn add_reply(pool: &SqlitePool, reply: &StaffReply) -> StoreResult<Comment> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let parent = fetch(&mut tx, reply.parent_id).await?.ok_or_else(|| not_found(reply.parent_id))?;
+    let sql = format!(
+        "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
+         author_ip, user_agent, body, status, created_at, author_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, 'approved', ?, ?) RETURNING {COMMENT_COLUMNS}"
+    );
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+        .bind(parent.article_id)
+        .bind(parent.id.0)
+        .bind(parent.root_id.0)
+        .bind(i64::from(parent.depth + 1))
+        .bind(&reply.author_name)
+        .bind(&reply.author_email)
+        .bind(&reply.author_url)
+        .bind(&reply.author_ip)
+        .bind(&reply.body)
+        .bind(encode(reply.created_at))
+        .bind(reply.author_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Backend("inserted reply vanished".into()))?
+        .try_into()
+        .map_err(backend)
+}
+
+/// `WHERE` for the moderation queue (status, search, article author).
+fn push_queue_filter(b: &mut QueryBuilder<'_, Sqlite>, q: &QueueQuery) {
+    b.push(" WHERE status = ").push_bind(q.status.as_str());
+    if let Some(author) = q.article_author {
+        b.push(" AND article_id IN (SELECT id FROM articles WHERE author_id = ")
+            .push_bind(author)
+            .push(")");
+    }
+    if let Some(words) = q.search.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        let like = format!("%{}%", words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        b.push(" AND (body LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+        b.push(" OR author_name LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+        b.push(" OR author_email LIKE ").push_bind(like).push(" ESCAPE '\\')");
+    }
+}
+
+pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<Comment>> {
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM comments");
+    push_queue_filter(&mut b, q);
+    let total: i64 = b.build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments"));
+    push_queue_filter(&mut b, q);
+    b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(i64::from(q.per_page))
+        .push(" OFFSET ")
+        .push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
+    let rows: Vec<CommentRow> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+    Ok(Page {
+        items: to_comments(rows)?,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+pub async fn counts(pool: &SqlitePool, article_author: Option<i64>) -> StoreResult<CommentCounts> {
+    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT status, count(*) FROM comments");
+    if let Some(author) = article_author {
+        b.push(" WHERE article_id IN (SELECT id FROM articles WHERE author_id = ")
+            .push_bind(author)
+            .push(")");
+    }
+    b.push(" GROUP BY status");
+    let rows: Vec<(String, i64)> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
+    let mut counts = CommentCounts::default();
+    for (status, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        match CommentStatus::parse(&status) {
+            Some(CommentStatus::Pending) => counts.pending = n,
+            Some(CommentStatus::Approved) => counts.approved = n,
+            Some(CommentStatus::Spam) => counts.spam = n,
+            Some(CommentStatus::Trash) => counts.trash = n,
+            None => {}
+        }
+    }
+    Ok(counts)
 }
 
 pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {

@@ -24,7 +24,7 @@ use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewAr
 use byline_store::accounts::{Failures, User};
 use byline_store::changes::ChangeFeed;
 use byline_store::{
-    ArticleQuery, ArticleStamp, CommentPage, Decide, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
+    ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, Decide, QueueQuery, StaffReply, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
     SubmitError, Submitted,
 };
 use chrono::{DateTime, Utc};
@@ -290,6 +290,21 @@ impl Store for SqliteStore {
     }
     async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>> {
         comments::list(&self.pool, status, limit).await
+    }
+    async fn moderation_queue(&self, query: &QueueQuery) -> StoreResult<Page<Comment>> {
+        comments::queue(&self.pool, query).await
+    }
+    async fn comment_counts(&self, article_author: Option<i64>) -> StoreResult<CommentCounts> {
+        comments::counts(&self.pool, article_author).await
+    }
+    async fn restore_comment(&self, id: CommentId) -> StoreResult<Comment> {
+        comments::restore(&self.writer, id).await
+    }
+    async fn update_comment(&self, id: CommentId, edit: &CommentEdit) -> StoreResult<Comment> {
+        comments::update(&self.writer, id, edit).await
+    }
+    async fn add_staff_reply(&self, reply: &StaffReply) -> StoreResult<Comment> {
+        comments::add_reply(&self.writer, reply).await
     }
     async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
         comments::set_status(&self.writer, id, status).await

@@ -15,7 +15,10 @@ use byline_core::submission::{CommentFacts, CommentRejection, Placement};
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use chrono::{DateTime, Utc};
 
-pub use query::{ArticleFilter, ArticleQuery, ArticleStamp, CommentPage, NewComment, Page, SearchHit, Submitted};
+pub use query::{
+    ArticleFilter, ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, NewComment, Page, QueueQuery,
+    SearchHit, StaffReply, Submitted,
+};
 
 /// What can go wrong in a store, in terms a caller can act on.
 #[derive(Debug, thiserror::Error)]
@@ -213,7 +216,17 @@ pub trait Store: Send + Sync + 'static {
     async fn comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
     /// Comments for moderation, newest first, optionally of one status.
     async fn comments(&self, status: Option<CommentStatus>, limit: u32) -> StoreResult<Vec<Comment>>;
-    /// Changes a comment's status.
+    /// A page of the moderation queue, newest first.
+    async fn moderation_queue(&self, query: &QueueQuery) -> StoreResult<Page<Comment>>;
+    /// Comments by status, optionally only on one author's articles.
+    async fn comment_counts(&self, article_author: Option<i64>) -> StoreResult<CommentCounts>;
+    /// Puts a trashed comment back where it was before the trash.
+    async fn restore_comment(&self, id: CommentId) -> StoreResult<Comment>;
+    /// Changes a comment's name, email, website and text.
+    async fn update_comment(&self, id: CommentId, edit: &CommentEdit) -> StoreResult<Comment>;
+    /// Adds a reply written in the admin, approved at once.
+    async fn add_staff_reply(&self, reply: &StaffReply) -> StoreResult<Comment>;
+    /// Changes a comment's status (moving to the trash remembers the old one).
     async fn set_comment_status(&self, id: CommentId, status: CommentStatus) -> StoreResult<Comment>;
     /// Deletes a comment for good; its replies move up to its parent, as in WordPress.
     async fn delete_comment(&self, id: CommentId) -> StoreResult<Comment>;

@@ -116,3 +116,66 @@ pub struct ArticleStamp {
     /// Last update.
     pub updated_at: Option<DateTime<Utc>>,
 }
+
+/// A page of the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// Which tab.
+    pub status: byline_core::CommentStatus,
+    /// Words to find in the text, name or email.
+    pub search: Option<String>,
+    /// Only comments on this author's articles (an author's own queue).
+    pub article_author: Option<i64>,
+    /// 1-based page.
+    pub page: u32,
+    /// Comments per page.
+    pub per_page: u32,
+}
+
+/// Comments by status, for the queue's tabs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CommentCounts {
+    /// Awaiting moderation.
+    pub pending: u64,
+    /// Public.
+    pub approved: u64,
+    /// Marked as spam.
+    pub spam: u64,
+    /// In the trash.
+    pub trash: u64,
+}
+
+/// A moderator's changes to a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentEdit {
+    /// Name shown.
+    pub author_name: String,
+    /// Private email.
+    pub author_email: String,
+    /// Website.
+    pub author_url: Option<String>,
+    /// Text (Markdown).
+    pub body: String,
+}
+
+/// A reply written in the admin: approved at once and linked to its
+/// writer's author record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffReply {
+    /// The comment replied to.
+    pub parent_id: CommentId,
+    /// The writer's author id.
+    pub author_id: i64,
+    /// Their display name.
+    pub author_name: String,
+    /// Their email (private).
+    pub author_email: String,
+    /// Their website.
+    pub author_url: Option<String>,
+    /// The moderator's address.
+    pub author_ip: String,
+    /// Text (Markdown).
+    pub body: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}

@@ -2,6 +2,7 @@
 //! named checks from `byline-core`, make one store call, then redirect or
 //! render. Errors render the theme's error page (see [`error`]).
 
+pub mod admin;
 pub mod cache;
 mod conditional;
 mod context;
@@ -29,6 +30,9 @@ pub struct WebConfig {
     /// Take the client address from the last `X-Forwarded-For` entry; only
     /// safe behind a reverse proxy that sets it.
     pub trust_forwarded_for: bool,
+    /// Mark admin cookies `Secure` even when the site's address is plain
+    /// HTTP (behind a proxy that terminates TLS without saying so).
+    pub secure_cookies: bool,
     /// The page cache's size and `Cache-Control`.
     pub cache: cache::CacheConfig,
 }
@@ -46,6 +50,8 @@ pub struct AppState {
     avatar_key: Arc<[u8; 32]>,
     /// Keys the tokens that prove a reader gave an article's password.
     password_key: Arc<[u8; 32]>,
+    /// Keys the admin's CSRF tokens.
+    csrf_key: Arc<[u8; 32]>,
     /// Process settings.
     pub config: WebConfig,
     /// Rendered public pages, and the settings, kept until they change.
@@ -67,6 +73,7 @@ impl AppState {
             cookie_key: Key::from(&cookie),
             avatar_key: Arc::new(keys::derive(&site_secret, "avatar")),
             password_key: Arc::new(keys::derive(&site_secret, "post-password")),
+            csrf_key: Arc::new(keys::derive(&site_secret, "admin-csrf")),
             cache: Arc::new(cache::PageCache::new(feed, &config.cache)),
             config,
         })

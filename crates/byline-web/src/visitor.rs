@@ -66,10 +66,7 @@ pub fn add_pending(jar: SignedCookieJar, id: CommentId, secure: bool) -> SignedC
 /// A token for a password: a keyed hash, so the cookie never holds the
 /// password and changing the password locks the article again.
 pub fn password_token(key: &[u8], password: &str) -> String {
-    byline_core::keys::derive(key, &format!("password:{password}"))[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    byline_core::keys::hex(&byline_core::keys::derive(key, &format!("password:{password}"))[..12])
 }
 
 /// Tokens of the passwords this visitor has given.

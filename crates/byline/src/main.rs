@@ -31,6 +31,9 @@ enum Command {
     /// Add, list and edit authors.
     #[command(subcommand)]
     Author(commands::author::Command),
+    /// Admin accounts: add users, reset passwords, list roles.
+    #[command(subcommand)]
+    User(commands::user::Command),
     /// Create, list, publish, edit and delete articles from Markdown files.
     #[command(subcommand)]
     Post(commands::post::Command),
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => commands::serve::run(&cli.data, args).await,
             Command::Author(cmd) => commands::author::run(&cli.data, cmd).await,
+            Command::User(cmd) => commands::user::run(&cli.data, cmd).await,
             Command::Post(cmd) => commands::post::run(&cli.data, cmd).await,
             Command::Settings(cmd) => commands::settings::run(&cli.data, cmd).await,
             Command::Comment(cmd) => commands::comment::run(&cli.data, cmd).await,

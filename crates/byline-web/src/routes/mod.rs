@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::health))
         .route("/robots.txt", get(discovery::robots))
         .route("/sitemap.xml", get(discovery::index))
+        .merge(crate::admin::router())
         .fallback(public::page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -155,7 +155,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn required_name(name: &str) -> anyhow::Result<String> {
+pub fn required_name(name: &str) -> anyhow::Result<String> {
     let name = name.trim();
     if name.is_empty() {
         bail!("the author's name cannot be empty");
@@ -163,7 +163,7 @@ fn required_name(name: &str) -> anyhow::Result<String> {
     Ok(name.to_owned())
 }
 
-fn checked_email(email: Option<String>) -> anyhow::Result<Option<String>> {
+pub fn checked_email(email: Option<String>) -> anyhow::Result<Option<String>> {
     match email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
         Some(e) if !is_valid_email(&e) => bail!("{e:?} is not a valid email address"),
         other => Ok(other),

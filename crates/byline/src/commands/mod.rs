@@ -8,6 +8,7 @@ pub mod import;
 pub mod post;
 pub mod serve;
 pub mod settings;
+pub mod user;
 
 use std::path::Path;
 use std::sync::Arc;

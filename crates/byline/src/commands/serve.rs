@@ -23,6 +23,9 @@ pub struct Args {
     /// Take client addresses from X-Forwarded-For (only behind a reverse proxy that sets it).
     #[arg(long, env = "BYLINE_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Mark admin cookies Secure even if the site's address is http:// (behind a TLS proxy).
+    #[arg(long, env = "BYLINE_SECURE_COOKIES")]
+    secure_cookies: bool,
     /// Memory for the page cache, in MiB; 0 turns it off.
     #[arg(long, env = "BYLINE_PAGE_CACHE_MIB", default_value_t = CacheConfig::DEFAULT_MAX_BYTES >> 20)]
     page_cache_mib: usize,
@@ -46,6 +49,7 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     }
     let config = WebConfig {
         trust_forwarded_for: args.trust_forwarded_for,
+        secure_cookies: args.secure_cookies,
         cache: CacheConfig {
             max_bytes: args.page_cache_mib << 20,
             cache_control: args.cache_control,
@@ -58,6 +62,10 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("byline is serving {} at http://{addr}/", data.display());
+    if let Some(token) = byline_web::admin::setup::issue_link(state.store.as_ref()).await? {
+        // Printed, never logged: whoever holds this link can create the first administrator.
+        println!("No administrator yet. Create one (this link works once): http://{addr}/admin/setup?token={token}");
+    }
     tracing::info!(%addr, "listening");
     byline_web::serve(listener, state, shutdown_signal())
         .await

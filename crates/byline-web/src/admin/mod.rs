@@ -1,0 +1,36 @@
+//! The admin under `/admin/`: sign-in, the first-run setup, the dashboard
+//! and the moderation queue. Server-rendered and usable without
+//! JavaScript; `admin.js` adds keyboard moderation and the editor's
+//! preview. Every handler checks the user's role with
+//! `byline_core::role::allows`, and every form that changes something
+//! carries a CSRF token (see [`session`]).
+
+mod comments;
+mod dashboard;
+mod login;
+mod page;
+pub mod session;
+pub mod setup;
+
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// The admin's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/", get(dashboard::show))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/setup", get(setup::form).post(setup::submit))
+        .route("/admin/comments", get(comments::queue))
+        .route("/admin/comments/action", post(comments::act))
+        .route(
+            "/admin/comments/{id}/reply",
+            get(comments::reply_form).post(comments::reply),
+        )
+        .route("/admin/comments/{id}/edit", get(comments::edit_form).post(comments::edit))
+}
