@@ -15,7 +15,11 @@ const ASSETS: &[(&str, &[u8], &str)] = &[
         include_bytes!("../../../themes/default/static/style.css"),
         "text/css; charset=utf-8",
     ),
-    ("admin.css", include_bytes!("../admin/static/admin.css"), "text/css; charset=utf-8"),
+    (
+        "admin.css",
+        include_bytes!("../admin/static/admin.css"),
+        "text/css; charset=utf-8",
+    ),
     (
         "admin.js",
         include_bytes!("../admin/static/admin.js"),

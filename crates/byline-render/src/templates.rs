@@ -32,7 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin/base.html", include_str!("../admin/templates/base.html")),
     ("admin/login.html", include_str!("../admin/templates/login.html")),
     ("admin/setup.html", include_str!("../admin/templates/setup.html")),
-    ("admin/dashboard.html", include_str!("../admin/templates/dashboard.html")),
+    (
+        "admin/dashboard.html",
+        include_str!("../admin/templates/dashboard.html"),
+    ),
     ("admin/message.html", include_str!("../admin/templates/message.html")),
     ("admin/comments.html", include_str!("../admin/templates/comments.html")),
     (

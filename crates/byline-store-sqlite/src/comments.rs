@@ -353,7 +353,11 @@ pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus)
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(id))?
+        .try_into()
+        .map_err(backend)
 }
 
 pub async fn restore(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
@@ -362,7 +366,11 @@ pub async fn restore(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
          WHERE id = ? AND status = 'trash' RETURNING {COMMENT_COLUMNS}"
     );
     let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(id.0).fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(id))?
+        .try_into()
+        .map_err(backend)
 }
 
 pub async fn update(pool: &SqlitePool, id: CommentId, edit: &CommentEdit) -> StoreResult<Comment> {
@@ -379,12 +387,18 @@ pub async fn update(pool: &SqlitePool, id: CommentId, edit: &CommentEdit) -> Sto
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.into_iter().next().ok_or_else(|| not_found(id))?.try_into().map_err(backend)
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(id))?
+        .try_into()
+        .map_err(backend)
 }
 
 pub async fn add_reply(pool: &SqlitePool, reply: &StaffReply) -> StoreResult<Comment> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-    let parent = fetch(&mut tx, reply.parent_id).await?.ok_or_else(|| not_found(reply.parent_id))?;
+    let parent = fetch(&mut tx, reply.parent_id)
+        .await?
+        .ok_or_else(|| not_found(reply.parent_id))?;
     let sql = format!(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
          author_ip, user_agent, body, status, created_at, author_id) \
@@ -422,9 +436,14 @@ fn push_queue_filter(b: &mut QueryBuilder<'_, Sqlite>, q: &QueueQuery) {
             .push(")");
     }
     if let Some(words) = q.search.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        let like = format!("%{}%", words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = format!(
+            "%{}%",
+            words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        );
         b.push(" AND (body LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
-        b.push(" OR author_name LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+        b.push(" OR author_name LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\'");
         b.push(" OR author_email LIKE ").push_bind(like).push(" ESCAPE '\\')");
     }
 }

@@ -24,8 +24,8 @@ use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewAr
 use byline_store::accounts::{Failures, User};
 use byline_store::changes::ChangeFeed;
 use byline_store::{
-    ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, Decide, QueueQuery, StaffReply, NewComment, Page, SearchHit, Store, StoreError, StoreResult,
-    SubmitError, Submitted,
+    ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, Decide, NewComment, Page, QueueQuery,
+    SearchHit, StaffReply, Store, StoreError, StoreResult, SubmitError, Submitted,
 };
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

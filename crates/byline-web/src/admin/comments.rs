@@ -360,7 +360,12 @@ pub async fn act(ctx: Ctx, admin: Admin, headers: HeaderMap, RawForm(body): RawF
             Act::Delete => drop(store.delete_comment(id).await?),
         }
     }
-    tracing::info!(user = admin.user.id(), action = act.code(), count = ids.len(), "comments moderated");
+    tracing::info!(
+        user = admin.user.id(),
+        action = act.code(),
+        count = ids.len(),
+        "comments moderated"
+    );
     let back = safe_return(get("return_to"));
     Ok(Redirect::to(&with_notice(&back, act.code(), ids.len())).into_response())
 }

@@ -21,7 +21,11 @@ pub struct NoticeQuery {
 pub fn notice_text(code: Option<&str>) -> Option<String> {
     let (what, n) = code?.split_once(':').unwrap_or((code?, "1"));
     let n: u32 = n.parse().unwrap_or(1);
-    let comments = if n == 1 { "1 comment".to_owned() } else { format!("{n} comments") };
+    let comments = if n == 1 {
+        "1 comment".to_owned()
+    } else {
+        format!("{n} comments")
+    };
     Some(match what {
         "welcome" => "Welcome! Your administrator account is ready.".to_owned(),
         "approve" => format!("{comments} approved."),
@@ -74,5 +78,11 @@ pub async fn show(ctx: Ctx, admin: Admin, Query(q): Query<NoticeQuery>) -> Resul
             url: "/admin/comments?status=spam",
         });
     }
-    render(&ctx.state, StatusCode::OK, "admin/dashboard.html", &chrome, &Dashboard { tiles })
+    render(
+        &ctx.state,
+        StatusCode::OK,
+        "admin/dashboard.html",
+        &chrome,
+        &Dashboard { tiles },
+    )
 }

@@ -61,11 +61,19 @@ pub fn expected_presession_csrf(state: &AppState, jar: &CookieJar) -> String {
 pub async fn start_session(ctx: &Ctx, jar: CookieJar, user_id: i64) -> Result<CookieJar, WebError> {
     let token = new_token();
     let expires = Utc::now() + Duration::days(SESSION_DAYS);
-    ctx.state.store.create_session(&token_hash(&token), user_id, expires).await?;
+    ctx.state
+        .store
+        .create_session(&token_hash(&token), user_id, expires)
+        .await?;
     let secure = session::secure(&ctx.state, &ctx.base);
     Ok(jar
         .remove(cookie(PRESESSION_COOKIE, String::new(), secure, None))
-        .add(cookie(SESSION_COOKIE, token, secure, Some(Duration::days(SESSION_DAYS)))))
+        .add(cookie(
+            SESSION_COOKIE,
+            token,
+            secure,
+            Some(Duration::days(SESSION_DAYS)),
+        )))
 }
 
 #[derive(Serialize)]
@@ -87,12 +95,23 @@ async fn page(
     if let Some(e) = error {
         chrome = chrome.error(e);
     }
-    let response = render(&ctx.state, status, "admin/login.html", &chrome, &LoginPage { login, next })?;
+    let response = render(
+        &ctx.state,
+        status,
+        "admin/login.html",
+        &chrome,
+        &LoginPage { login, next },
+    )?;
     Ok((jar, response).into_response())
 }
 
 /// The sign-in form (or the dashboard, for someone signed in).
-pub async fn form(ctx: Ctx, admin: Option<Admin>, jar: CookieJar, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub async fn form(
+    ctx: Ctx,
+    admin: Option<Admin>,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let next = safe_next(q.next.as_deref());
     if admin.is_some() {
         return Ok(Redirect::to(&next).into_response());
@@ -172,7 +191,13 @@ pub struct CsrfForm {
 }
 
 /// Signs out this browser.
-pub async fn logout(ctx: Ctx, admin: Admin, headers: HeaderMap, jar: CookieJar, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
+pub async fn logout(
+    ctx: Ctx,
+    admin: Admin,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
     admin.check_form(&headers, &ctx.base, form.csrf.as_deref().unwrap_or(""))?;
     ctx.state.store.delete_session(&admin.session).await?;
     let secure = session::secure(&ctx.state, &ctx.base);

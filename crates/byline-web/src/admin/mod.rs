@@ -32,5 +32,8 @@ pub fn router() -> Router<AppState> {
             "/admin/comments/{id}/reply",
             get(comments::reply_form).post(comments::reply),
         )
-        .route("/admin/comments/{id}/edit", get(comments::edit_form).post(comments::edit))
+        .route(
+            "/admin/comments/{id}/edit",
+            get(comments::edit_form).post(comments::edit),
+        )
 }

@@ -34,7 +34,12 @@ pub struct Chrome {
 
 impl Chrome {
     /// A page for a signed-in user, in menu `section`.
-    pub async fn signed_in(state: &AppState, admin: &Admin, section: &'static str, title: &str) -> Result<Self, WebError> {
+    pub async fn signed_in(
+        state: &AppState,
+        admin: &Admin,
+        section: &'static str,
+        title: &str,
+    ) -> Result<Self, WebError> {
         let role = admin.user.role;
         let can_moderate = role >= Role::Author;
         let pending_count = if can_moderate {
@@ -101,7 +106,13 @@ struct Page<'a, T: Serialize> {
 }
 
 /// Renders admin template `name`; admin pages are never cached anywhere.
-pub fn render(state: &AppState, status: StatusCode, name: &str, chrome: &Chrome, data: &impl Serialize) -> Result<Response, WebError> {
+pub fn render(
+    state: &AppState,
+    status: StatusCode,
+    name: &str,
+    chrome: &Chrome,
+    data: &impl Serialize,
+) -> Result<Response, WebError> {
     let html = state.renderer.render(name, &Page { chrome, data })?;
     let mut response = (status, Html(html)).into_response();
     response
@@ -131,5 +142,11 @@ pub fn message(
         link: Option<Link<'a>>,
     }
     let link = link.map(|(url, label)| Link { url, label });
-    render(state, status, "admin/message.html", chrome, &Data { heading, message, link })
+    render(
+        state,
+        status,
+        "admin/message.html",
+        chrome,
+        &Data { heading, message, link },
+    )
 }

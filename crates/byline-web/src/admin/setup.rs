@@ -172,7 +172,12 @@ pub async fn form(ctx: Ctx, jar: CookieJar, Query(q): Query<TokenQuery>) -> Resu
 }
 
 /// Creates the first administrator and signs them in.
-pub async fn submit(ctx: Ctx, headers: HeaderMap, jar: CookieJar, Form(form): Form<SetupForm>) -> Result<Response, WebError> {
+pub async fn submit(
+    ctx: Ctx,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, WebError> {
     let expected = expected_presession_csrf(&ctx.state, &jar);
     check_form(&headers, &ctx.base, form.csrf.as_deref().unwrap_or(""), &expected)?;
     let token = form.token.clone().unwrap_or_default();
@@ -187,7 +192,9 @@ pub async fn submit(ctx: Ctx, headers: HeaderMap, jar: CookieJar, Form(form): Fo
         email
             .filter(|e| !is_valid_email(e))
             .map(|_| "That email address does not look right.".to_owned()),
-        password::validate(&pw).err().map(|e| format!("Choose a longer password: {e}.")),
+        password::validate(&pw)
+            .err()
+            .map(|e| format!("Choose a longer password: {e}.")),
         (form.password_confirm.as_deref() != Some(pw.as_str())).then(|| "The two passwords differ.".to_owned()),
     ];
     let Ok(login) = login else {

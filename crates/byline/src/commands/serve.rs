@@ -1,5 +1,6 @@
 //! `byline serve`: the web site.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -61,10 +62,18 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!("byline is serving {} at http://{addr}/", data.display());
+    let _ = writeln!(
+        std::io::stdout(),
+        "byline is serving {} at http://{addr}/",
+        data.display()
+    );
     if let Some(token) = byline_web::admin::setup::issue_link(state.store.as_ref()).await? {
         // Printed, never logged: whoever holds this link can create the first administrator.
-        println!("No administrator yet. Create one (this link works once): http://{addr}/admin/setup?token={token}");
+        // A closed standard output (a service manager) must not stop the server.
+        let _ = writeln!(
+            std::io::stdout(),
+            "No administrator yet. Create one (this link works once): http://{addr}/admin/setup?token={token}"
+        );
     }
     tracing::info!(%addr, "listening");
     byline_web::serve(listener, state, shutdown_signal())

@@ -53,7 +53,10 @@ fn read_password() -> anyhow::Result<String> {
         first
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     password::validate(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -63,7 +66,12 @@ fn read_password() -> anyhow::Result<String> {
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     let store = open_store(data).await?;
     match cmd {
-        Command::Add { login, role, name, email } => {
+        Command::Add {
+            login,
+            role,
+            name,
+            email,
+        } => {
             let login = Login::parse(&login)?;
             let role = Role::parse(&role)
                 .with_context(|| format!("unknown role {role:?}; use administrator, editor, author or contributor"))?;
@@ -90,7 +98,10 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 .with_context(|| format!("no user with login {login:?}"))?;
             let hash = password::hash(&read_password()?);
             store.set_password(user.id(), &hash).await?;
-            println!("New password set for {}; every session was signed out.", user.author.login);
+            println!(
+                "New password set for {}; every session was signed out.",
+                user.author.login
+            );
         }
         Command::List => {
             let rows: Vec<Vec<String>> = store

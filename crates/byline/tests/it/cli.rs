@@ -9,7 +9,7 @@ use crate::support::{Site, cli_in, spawn_server, texts};
 async fn a_fresh_site_starts_with_sample_content() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("new-site");
-    let (mut server, base) = spawn_server(&data, &[]);
+    let (mut server, base, _) = spawn_server(&data, &[]);
     assert!(
         data.join("byline.db").exists(),
         "the data directory and database are created"
@@ -44,7 +44,7 @@ async fn a_fresh_site_starts_with_sample_content() {
     let list = cli_in(&data, &["post", "list", "--json"]).ok();
     let sample: serde_json::Value = serde_json::from_str(&list).unwrap();
     cli_in(&data, &["post", "delete", &sample[0]["id"].to_string()]).ok();
-    let (mut server, base) = spawn_server(&data, &[]);
+    let (mut server, base, _) = spawn_server(&data, &[]);
     let home = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("Welcome to byline"), "{home}");
     server.kill().unwrap();

@@ -1,6 +1,7 @@
 //! Black-box tests: the real `byline` binary, its CLI and its HTTP server
 //! on a random port, each test with its own temporary data directory.
 
+mod admin;
 mod archives;
 mod cli;
 mod comment_form;

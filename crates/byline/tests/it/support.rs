@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
@@ -16,6 +17,8 @@ pub struct Site {
     pub dir: tempfile::TempDir,
     pub base: String,
     server: Child,
+    /// What the server printed after its first line.
+    output: Arc<Mutex<Vec<String>>>,
     http: reqwest::Client,
     next_ip: AtomicU32,
 }
@@ -72,8 +75,9 @@ pub fn cli_in(dir: &Path, args: &[&str]) -> Cli {
     Cli::from(out)
 }
 
-/// Starts `byline serve` on a random port in `dir` with extra args; returns the child and base URL.
-pub fn spawn_server(dir: &Path, extra: &[&str]) -> (Child, String) {
+/// Starts `byline serve` on a random port in `dir` with extra args; returns
+/// the child, the base URL and the server's later lines of output.
+pub fn spawn_server(dir: &Path, extra: &[&str]) -> (Child, String, Arc<Mutex<Vec<String>>>) {
     let mut child = Command::new(BIN)
         .arg("--data")
         .arg(dir)
@@ -85,17 +89,23 @@ pub fn spawn_server(dir: &Path, extra: &[&str]) -> (Child, String) {
         .spawn()
         .expect("start byline serve");
     let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the listening line");
+    reader.read_line(&mut line).expect("read the listening line");
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .trim_end_matches('/')
         .to_owned();
-    (child, base)
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let sink = output.clone();
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    (child, base, output)
 }
 
 impl Site {
@@ -112,7 +122,7 @@ impl Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut args = vec!["--trust-forwarded-for"];
         args.extend_from_slice(extra);
-        let (server, base) = spawn_server(dir.path(), &args);
+        let (server, base, output) = spawn_server(dir.path(), &args);
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
@@ -121,6 +131,7 @@ impl Site {
             dir,
             base,
             server,
+            output,
             http,
             next_ip: AtomicU32::new(1),
         }
@@ -132,6 +143,44 @@ impl Site {
 
     pub fn cli(&self, args: &[&str]) -> Cli {
         cli_in(self.data(), args)
+    }
+
+    /// Runs a CLI command with `input` on its standard input.
+    pub fn cli_with_input(&self, args: &[&str], input: &str) -> Cli {
+        use std::io::Write;
+        let mut child = Command::new(BIN)
+            .arg("--data")
+            .arg(self.data())
+            .args(args)
+            .env_remove("BYLINE_DATA")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run byline");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        Cli::from(child.wait_with_output().expect("wait for byline"))
+    }
+
+    /// The setup link the server printed, if it printed one (waits briefly).
+    pub fn setup_link(&self) -> Option<String> {
+        for _ in 0..100 {
+            let found = self.output.lock().unwrap().iter().find_map(|line| {
+                line.split_whitespace()
+                    .find(|w| w.contains("/admin/setup?token="))
+                    .map(str::to_owned)
+            });
+            if found.is_some() {
+                return found;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// The HTTP client (no redirects followed, no cookies kept).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     pub fn url(&self, path: &str) -> String {
