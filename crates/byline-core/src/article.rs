@@ -222,6 +222,32 @@ impl Article {
     pub fn is_public_at(&self, now: DateTime<Utc>) -> bool {
         self.status == ArticleStatus::Published && self.published_at.is_some_and(|p| p <= now)
     }
+
+    /// Published with a date still to come: WordPress's "scheduled".
+    pub fn is_scheduled_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == ArticleStatus::Published && self.published_at.is_some_and(|p| p > now)
+    }
+
+    /// The article's content as a save would replace it (for edits that
+    /// change a few fields).
+    pub fn to_new(&self) -> NewArticle {
+        NewArticle {
+            kind: self.kind,
+            author_id: self.author_id,
+            title: self.title.clone(),
+            slug: Some(self.slug.clone()),
+            body: self.body.clone(),
+            format: self.format,
+            excerpt: self.excerpt.clone(),
+            status: self.status,
+            comments: self.comments,
+            published_at: self.published_at,
+            categories: self.categories.iter().map(|t| t.name.clone()).collect(),
+            tags: self.tags.iter().map(|t| t.name.clone()).collect(),
+            password: self.password.clone(),
+            sticky: self.sticky,
+        }
+    }
 }
 
 /// What it takes to create or replace an article's content.

@@ -42,6 +42,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/comment_edit.html",
         include_str!("../admin/templates/comment_edit.html"),
     ),
+    (
+        "admin/article_list.html",
+        include_str!("../admin/templates/article_list.html"),
+    ),
+    (
+        "admin/article_edit.html",
+        include_str!("../admin/templates/article_edit.html"),
+    ),
+    (
+        "admin/revisions.html",
+        include_str!("../admin/templates/revisions.html"),
+    ),
 ];
 
 /// Escapes strings the way HTML needs (`& < > " '`) and no more, so URLs

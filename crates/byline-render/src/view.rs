@@ -154,6 +154,21 @@ pub struct ArticleView {
     pub is_page: bool,
     /// Password-protected and not unlocked by this visitor: show the form.
     pub locked: bool,
+    /// Dated corrections and updates, shown under the body.
+    pub notes: Vec<NoteView>,
+}
+
+/// A correction or update under an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    /// `correction` or `update` (a CSS class).
+    pub kind: &'static str,
+    /// "Correction" or "Update".
+    pub label: &'static str,
+    /// When it was added.
+    pub date: DateView,
+    /// Sanitised text.
+    pub body_html: Value,
 }
 
 /// A public comment. There is deliberately no email field.

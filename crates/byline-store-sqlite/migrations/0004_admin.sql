@@ -45,6 +45,21 @@ CREATE TABLE revisions (
     saved_at   TEXT NOT NULL
 );
 CREATE INDEX revisions_by_article ON revisions (article_id, id);
+-- Every save that changes the text keeps a revision, whoever saved it (the
+-- admin, the CLI, an import); the admin then records who it was.
+CREATE TRIGGER revisions_on_insert AFTER INSERT ON articles
+BEGIN
+    INSERT INTO revisions (article_id, title, body, excerpt, saved_at)
+    VALUES (NEW.id, NEW.title, NEW.body, NEW.excerpt, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z');
+END;
+CREATE TRIGGER revisions_on_update AFTER UPDATE OF title, body, excerpt ON articles
+    WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body OR OLD.excerpt IS NOT NEW.excerpt
+BEGIN
+    INSERT INTO revisions (article_id, title, body, excerpt, saved_at)
+    VALUES (NEW.id, NEW.title, NEW.body, NEW.excerpt, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z');
+END;
+INSERT INTO revisions (article_id, title, body, excerpt, saved_at)
+    SELECT id, title, body, excerpt, coalesce(updated_at, published_at, created_at) FROM articles;
 
 -- Dated corrections and updates under a published article.
 CREATE TABLE article_notes (

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use byline_core::markdown::body_text;
 use byline_core::{Article, ArticleKind, ArticleStatus, BodyFormat, NewArticle, Slug, Term, TermKind};
+use byline_store::editorial::AdminArticleQuery;
 use byline_store::{
     ArticleFilter, ArticleQuery, ArticleStamp, AttachmentRecord, Page, SearchHit, StoreError, StoreResult, TermRecord,
 };
@@ -343,10 +344,49 @@ pub async fn by_slug(pool: &SqlitePool, kind: ArticleKind, slug: &str) -> StoreR
 }
 
 pub async fn list(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Page<Article>> {
+    list_where(pool, q, &|_| {}).await
+}
+
+/// The admin's list: [`list`] with a status and title words.
+pub async fn admin_list(pool: &SqlitePool, q: &AdminArticleQuery) -> StoreResult<Page<Article>> {
+    let query = ArticleQuery {
+        kind: q.kind,
+        filter: q.filter.clone(),
+        public_at: None,
+        page: q.page,
+        per_page: q.per_page,
+        sticky_first: false,
+    };
+    let words = q
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    list_where(pool, &query, &|b| {
+        match q.status {
+            Some(status) => b.push(" AND a.status = ").push_bind(status.as_str()),
+            None => b.push(" AND a.status != 'trash'"),
+        };
+        if let Some(like) = &words {
+            b.push(" AND a.title LIKE ")
+                .push_bind(like.clone())
+                .push(" ESCAPE '\\'");
+        }
+    })
+    .await
+}
+
+async fn list_where(
+    pool: &SqlitePool,
+    q: &ArticleQuery,
+    extra: &(dyn Fn(&mut QueryBuilder<'_, Sqlite>) + Sync),
+) -> StoreResult<Page<Article>> {
     let mut conn = pool.acquire().await.map_err(backend)?;
     let filtered = |select: &str| {
         let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(select);
         b.push(" FROM articles a WHERE a.kind = ").push_bind(q.kind.as_str());
+        extra(&mut b);
         if let Some(now) = q.public_at {
             b.push(" AND a.status = 'published' AND a.published_at <= ")
                 .push_bind(encode(now));
@@ -665,4 +705,43 @@ fn not_found(id: i64) -> StoreError {
 
 fn require(article: Option<Article>, id: i64) -> StoreResult<Article> {
     article.ok_or_else(|| not_found(id))
+}
+
+/// Trash and restore: the status before the trash is kept in `trashed_from`.
+pub async fn trash(pool: &SqlitePool, id: i64) -> StoreResult<Article> {
+    sqlx::query("UPDATE articles SET trashed_from = status, status = 'trash' WHERE id = ? AND status != 'trash'")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    reindexed(pool, id).await
+}
+
+/// The article after a status change, with the search index in step.
+async fn reindexed(pool: &SqlitePool, id: i64) -> StoreResult<Article> {
+    let article = require(by_id(pool, id).await?, id)?;
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    index(
+        &mut conn,
+        id,
+        &article.title,
+        &article.body,
+        article.format,
+        article.status,
+        article.password.as_deref(),
+    )
+    .await?;
+    Ok(article)
+}
+
+pub async fn restore(pool: &SqlitePool, id: i64) -> StoreResult<Article> {
+    sqlx::query(
+        "UPDATE articles SET status = coalesce(trashed_from, 'draft'), trashed_from = NULL \
+         WHERE id = ? AND status = 'trash'",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    reindexed(pool, id).await
 }

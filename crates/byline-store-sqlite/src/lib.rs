@@ -7,6 +7,7 @@ mod articles;
 mod authors;
 mod changes;
 mod comments;
+mod editorial;
 mod import;
 mod migrate;
 mod rows;
@@ -23,6 +24,7 @@ use byline_core::role::Role;
 use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewArticle, Settings, Term, TermKind};
 use byline_store::accounts::{Failures, User};
 use byline_store::changes::ChangeFeed;
+use byline_store::editorial::{AdminArticleQuery, ArticleNote, NoteKind, Revision};
 use byline_store::{
     ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, Decide, NewComment, Page, QueueQuery,
     SearchHit, StaffReply, Store, StoreError, StoreResult, SubmitError, Submitted,
@@ -227,6 +229,42 @@ impl Store for SqliteStore {
     }
     async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)> {
         articles::delete(&self.writer, id).await
+    }
+    async fn admin_articles(&self, query: &AdminArticleQuery) -> StoreResult<Page<Article>> {
+        articles::admin_list(&self.pool, query).await
+    }
+    async fn trash_article(&self, id: i64) -> StoreResult<Article> {
+        articles::trash(&self.writer, id).await
+    }
+    async fn restore_article(&self, id: i64) -> StoreResult<Article> {
+        articles::restore(&self.writer, id).await
+    }
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>> {
+        editorial::list(&self.pool, article_id).await
+    }
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
+        editorial::one(&self.pool, id).await
+    }
+    async fn attribute_revision(&self, article_id: i64, user_id: i64) -> StoreResult<()> {
+        editorial::attribute(&self.writer, article_id, user_id).await
+    }
+    async fn restore_revision(&self, revision_id: i64, now: DateTime<Utc>) -> StoreResult<Article> {
+        editorial::restore(&self.writer, revision_id, now).await
+    }
+    async fn article_notes(&self, article_id: i64) -> StoreResult<Vec<ArticleNote>> {
+        editorial::notes(&self.pool, article_id).await
+    }
+    async fn add_article_note(
+        &self,
+        article_id: i64,
+        kind: NoteKind,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ArticleNote> {
+        editorial::add_note(&self.writer, article_id, kind, body, now).await
+    }
+    async fn delete_article_note(&self, id: i64) -> StoreResult<()> {
+        editorial::delete_note(&self.writer, id).await
     }
     async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_id(&self.pool, id).await

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod changes;
 pub mod conformance;
+pub mod editorial;
 pub mod import;
 mod query;
 
@@ -159,6 +160,32 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes an article and its comments; returns what was deleted and
     /// how many comments went with it.
     async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)>;
+    /// The admin's list: any status, by author or term, by words in the title.
+    async fn admin_articles(&self, query: &editorial::AdminArticleQuery) -> StoreResult<Page<Article>>;
+    /// Moves an article to the trash, remembering its status.
+    async fn trash_article(&self, id: i64) -> StoreResult<Article>;
+    /// Takes an article out of the trash, back to the status it had.
+    async fn restore_article(&self, id: i64) -> StoreResult<Article>;
+    /// An article's revisions, newest first.
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<editorial::Revision>>;
+    /// One revision.
+    async fn revision(&self, id: i64) -> StoreResult<Option<editorial::Revision>>;
+    /// Records who made an article's latest revision.
+    async fn attribute_revision(&self, article_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Puts a revision's text back (which itself is kept as a new revision).
+    async fn restore_revision(&self, revision_id: i64, now: DateTime<Utc>) -> StoreResult<Article>;
+    /// An article's corrections and updates, oldest first.
+    async fn article_notes(&self, article_id: i64) -> StoreResult<Vec<editorial::ArticleNote>>;
+    /// Adds a correction or update; the article's "updated" date becomes `now`.
+    async fn add_article_note(
+        &self,
+        article_id: i64,
+        kind: editorial::NoteKind,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<editorial::ArticleNote>;
+    /// Removes a note.
+    async fn delete_article_note(&self, id: i64) -> StoreResult<()>;
     /// Looks an article up by id.
     async fn article(&self, id: i64) -> StoreResult<Option<Article>>;
     /// Looks an article up by kind and slug.

@@ -103,7 +103,21 @@ pub fn article_view(article: &Article, author: AuthorView, tz: Tz) -> ArticleVie
         tags: term_views(&article.tags),
         is_page: article.kind == ArticleKind::Page,
         locked: false,
+        notes: Vec::new(),
     }
+}
+
+/// Corrections and updates as the article page shows them.
+pub fn note_views(notes: &[byline_store::editorial::ArticleNote], tz: Tz) -> Vec<byline_render::view::NoteView> {
+    notes
+        .iter()
+        .map(|n| byline_render::view::NoteView {
+            kind: n.kind.as_str(),
+            label: n.kind.label(),
+            date: date_view(n.created_at, tz),
+            body_html: safe(byline_core::markdown::render_comment(&n.body)),
+        })
+        .collect()
 }
 
 /// Turns a nested thread into views. `reply_url` gives the reply link of

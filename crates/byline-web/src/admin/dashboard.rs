@@ -16,6 +16,13 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
+impl NoticeQuery {
+    /// The code, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+}
+
 /// The confirmation a notice code stands for (codes, not text, so a link
 /// cannot put words in the admin's mouth).
 pub fn notice_text(code: Option<&str>) -> Option<String> {
@@ -37,6 +44,14 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "replied" => "Your reply is published.".to_owned(),
         "edited" => "The comment is saved.".to_owned(),
         "saved" => "Saved.".to_owned(),
+        "published" => "Published. It is on the site now.".to_owned(),
+        "scheduled" => "Scheduled: it goes public at the date and time set.".to_owned(),
+        "submitted" => "Submitted for review. An editor can publish it.".to_owned(),
+        "trashed" => "Moved to the trash. You can restore it from the Trash list.".to_owned(),
+        "restored" => "Restored from the trash.".to_owned(),
+        "deleted_article" => "Deleted for good.".to_owned(),
+        "revision" => "The revision is restored (and kept as a new revision).".to_owned(),
+        "note" => "The note is published under the article, and its updated date changed.".to_owned(),
         "password" => "Your password is changed. Other browsers were signed out.".to_owned(),
         _ => return None,
     })

@@ -5,6 +5,7 @@
 //! `byline_core::role::allows`, and every form that changes something
 //! carries a CSRF token (see [`session`]).
 
+mod articles;
 mod comments;
 mod dashboard;
 mod login;
@@ -26,6 +27,19 @@ pub fn router() -> Router<AppState> {
         .route("/admin/login", get(login::form).post(login::submit))
         .route("/admin/logout", post(login::logout))
         .route("/admin/setup", get(setup::form).post(setup::submit))
+        .route("/admin/articles", get(articles::list).post(articles::create))
+        .route("/admin/articles/new", get(articles::new))
+        .route("/admin/articles/{id}", post(articles::update))
+        .route("/admin/articles/{id}/edit", get(articles::edit))
+        .route("/admin/articles/{id}/revisions", get(articles::revisions))
+        .route(
+            "/admin/articles/{id}/revisions/{rev}/restore",
+            post(articles::restore_revision),
+        )
+        .route("/admin/articles/{id}/notes", post(articles::add_note))
+        .route("/admin/articles/{id}/notes/{note}/delete", post(articles::delete_note))
+        .route("/admin/articles/{id}/{action}", post(articles::lifecycle))
+        .route("/admin/preview", post(articles::preview))
         .route("/admin/comments", get(comments::queue))
         .route("/admin/comments/action", post(comments::act))
         .route(

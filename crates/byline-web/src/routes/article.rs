@@ -152,7 +152,8 @@ pub async fn render(
         None
     };
 
-    let view = article_view(article, author, tz);
+    let mut view = article_view(article, author, tz);
+    view.notes = crate::present::note_views(&state.store.article_notes(article.id).await?, tz);
     let description = excerpt(article);
     let canonical = ctx.abs(&page_url);
     let image = first_image(view.body_html.as_str().unwrap_or_default(), &ctx.base);

@@ -8,7 +8,7 @@ use reqwest::{Response, StatusCode};
 
 use crate::support::{Site, attrs, comment_id, form, location, texts};
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A browser: keeps its cookies, sends forms with their CSRF token.
 pub struct Browser<'a> {
@@ -112,7 +112,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn add_user(site: &Site, login: &str, role: &str) {
+pub fn add_user(site: &Site, login: &str, role: &str) {
     site.cli_with_input(
         &[
             "user",
@@ -129,7 +129,7 @@ fn add_user(site: &Site, login: &str, role: &str) {
     .ok();
 }
 
-async fn signed_in<'a>(site: &'a Site, login: &str) -> Browser<'a> {
+pub async fn signed_in<'a>(site: &'a Site, login: &str) -> Browser<'a> {
     let b = Browser::new(site);
     let res = b.sign_in(login, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{login} signs in");
