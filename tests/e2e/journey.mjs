@@ -345,6 +345,11 @@ async function journey(dataDir) {
   ok(`headline "${ARTICLE.title}"`);
   await visitor.locator('.article-body strong', { hasText: 'who pays' }).waitFor();
   ok('the body is rendered from Markdown');
+  const kicker = await visitor.locator('.article-header .kicker').innerText();
+  for (const c of ARTICLE.categories.split(',')) assert.match(kicker, new RegExp(c.trim(), 'i'), 'the categories');
+  const tags = await visitor.locator('.tags').innerText();
+  for (const t of ARTICLE.tags.split(',')) assert.match(tags, new RegExp(t.trim(), 'i'), 'the tags');
+  ok(`categories (${kicker.trim()}) and tags shown`);
   assert.equal((await visitor.locator('#reply-title').innerText()).trim(), 'Leave a Reply');
   await visitor.fill('#comment', VISITOR.comment);
   await visitor.fill('#author', VISITOR.author);
