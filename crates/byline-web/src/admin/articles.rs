@@ -552,6 +552,7 @@ fn checked(
     let published_at = match form.published_at.trim() {
         "" => None,
         s => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
             .ok()
             .and_then(|n| tz.from_local_datetime(&n).earliest())
         {

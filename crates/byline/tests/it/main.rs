@@ -2,6 +2,7 @@
 //! on a random port, each test with its own temporary data directory.
 
 mod admin;
+mod admin_articles;
 mod archives;
 mod cli;
 mod comment_form;
