@@ -3,6 +3,7 @@
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use byline_core::ArticleStatus;
 use serde::{Deserialize, Serialize};
 
 use super::page::{Chrome, own_articles_only, render};
@@ -76,6 +77,46 @@ pub async fn show(ctx: Ctx, admin: Admin, Query(q): Query<NoticeQuery>) -> Resul
         .notice(notice_text(q.notice.as_deref()));
     let counts = ctx.state.store.comment_counts(own_articles_only(&admin)).await?;
     let mut tiles = Vec::new();
+    // Writers see their own work; editors see the newsroom's.
+    let filter = if admin.may(byline_core::role::Action::EditArticle {
+        own: false,
+        published: false,
+    }) {
+        byline_store::ArticleFilter::All
+    } else {
+        byline_store::ArticleFilter::Author(admin.user.id())
+    };
+    for (label, status, url) in [
+        ("drafts", ArticleStatus::Draft, "/admin/articles?status=draft"),
+        (
+            "pending review",
+            ArticleStatus::Pending,
+            "/admin/articles?status=pending",
+        ),
+        (
+            "published",
+            ArticleStatus::Published,
+            "/admin/articles?status=published",
+        ),
+    ] {
+        let found = ctx
+            .state
+            .store
+            .admin_articles(&byline_store::editorial::AdminArticleQuery {
+                kind: byline_core::ArticleKind::Post,
+                status: Some(status),
+                filter: filter.clone(),
+                search: None,
+                page: 1,
+                per_page: 1,
+            })
+            .await?;
+        tiles.push(Tile {
+            label,
+            count: found.total,
+            url,
+        });
+    }
     if admin.user.role >= byline_core::role::Role::Author {
         tiles.push(Tile {
             label: "comments awaiting moderation",
