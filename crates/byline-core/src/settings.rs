@@ -3,7 +3,78 @@
 
 use chrono_tz::Tz;
 
-use crate::moderation::ModerationMode;
+use crate::moderation::{ContentRules, ModerationMode};
+
+/// Longest discussion `close_comments_days` accepts (a hundred years).
+pub const MAX_CLOSE_DAYS: u32 = 36_500;
+/// Highest `comment_max_links`.
+pub const MAX_LINKS_LIMIT: u32 = 100;
+/// Longest entry of a word list.
+pub const MAX_WORD_CHARS: usize = 200;
+/// Most entries in a word list.
+pub const MAX_WORDS: usize = 2_000;
+
+/// Reads a word list as typed (one entry per line): entries trimmed, blank
+/// lines and repeats (ignoring case) dropped. `None` when an entry is too
+/// long or has control characters, or there are too many.
+fn word_list(value: &str) -> Option<Vec<String>> {
+    let mut words: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for line in value.lines() {
+        let word = line.trim();
+        if word.is_empty() || !seen.insert(word.to_lowercase()) {
+            continue;
+        }
+        if word.chars().count() > MAX_WORD_CHARS || word.chars().any(char::is_control) {
+            return None;
+        }
+        words.push(word.to_owned());
+    }
+    (words.len() <= MAX_WORDS).then_some(words)
+}
+
+/// A stored word list's entries.
+fn lines(stored: &str) -> Vec<String> {
+    stored.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+/// The regions the time-zone menu offers, in order, as WordPress groups
+/// them (legacy names such as `US/Eastern` are left out).
+const TZ_REGIONS: [&str; 10] = [
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+];
+
+/// A group of the time-zone menu: a region and its zones as `(name,
+/// label)`, e.g. `("America/New_York", "New York")`.
+pub type ZoneGroup = (&'static str, Vec<(&'static str, String)>);
+
+/// The time zones an operator chooses from, grouped by region; `UTC` comes
+/// first on its own (region `""`).
+pub fn timezone_groups() -> Vec<ZoneGroup> {
+    let mut groups: Vec<ZoneGroup> = vec![("", vec![("UTC", "UTC".to_owned())])];
+    for region in TZ_REGIONS {
+        let mut zones: Vec<(&'static str, String)> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter_map(|name| {
+                let place = name.strip_prefix(region)?.strip_prefix('/')?;
+                Some((name, place.replace('_', " ").replace('/', " – ")))
+            })
+            .collect();
+        zones.sort_by(|a, b| a.1.cmp(&b.1));
+        groups.push((region, zones));
+    }
+    groups
+}
 
 /// A setting an operator can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +95,14 @@ pub enum SettingKey {
     CommentsPerPage,
     /// Minimum seconds between two comments from one address; 0 disables.
     CommentFloodSeconds,
+    /// Articles older than this many days take no new comments; 0 never closes.
+    CloseCommentsDays,
+    /// A comment with more links than this is held for a moderator.
+    CommentMaxLinks,
+    /// Words or phrases that hold a comment for a moderator, one per line.
+    CommentModerationWords,
+    /// Words or phrases that send a comment to spam, one per line.
+    CommentSpamWords,
     /// The site's public address, for absolute links in feeds, sitemaps and
     /// share cards; empty means "the address the request came to".
     SiteUrl,
@@ -58,7 +137,7 @@ pub enum SettingError {
 
 impl SettingKey {
     /// Every key, in listing order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 16] = [
         Self::Title,
         Self::Tagline,
         Self::Timezone,
@@ -67,6 +146,10 @@ impl SettingKey {
         Self::ThreadCommentsDepth,
         Self::CommentsPerPage,
         Self::CommentFloodSeconds,
+        Self::CloseCommentsDays,
+        Self::CommentMaxLinks,
+        Self::CommentModerationWords,
+        Self::CommentSpamWords,
         Self::SiteUrl,
         Self::FeedItems,
         Self::FeedFullText,
@@ -84,6 +167,10 @@ impl SettingKey {
             Self::ThreadCommentsDepth => "thread_comments_depth",
             Self::CommentsPerPage => "comments_per_page",
             Self::CommentFloodSeconds => "comment_flood_seconds",
+            Self::CloseCommentsDays => "close_comments_days",
+            Self::CommentMaxLinks => "comment_max_links",
+            Self::CommentModerationWords => "comment_moderation_words",
+            Self::CommentSpamWords => "comment_spam_words",
             Self::SiteUrl => "site_url",
             Self::FeedItems => "feed_items",
             Self::FeedFullText => "feed_full_text",
@@ -110,6 +197,9 @@ impl SettingKey {
             Self::ThreadCommentsDepth => "5",
             Self::CommentsPerPage => "50",
             Self::CommentFloodSeconds => "15",
+            Self::CloseCommentsDays => "0",
+            Self::CommentMaxLinks => "2",
+            Self::CommentModerationWords | Self::CommentSpamWords => "",
             Self::SiteUrl => "",
             Self::FeedItems => "10",
             Self::FeedFullText => "true",
@@ -128,6 +218,11 @@ impl SettingKey {
             Self::ThreadCommentsDepth => "a whole number from 1 (no replies) to 10".into(),
             Self::CommentsPerPage => "a whole number from 1 to 1000".into(),
             Self::CommentFloodSeconds => "a whole number of seconds from 0 (off) to 3600".into(),
+            Self::CloseCommentsDays => format!("a whole number of days from 0 (never close) to {MAX_CLOSE_DAYS}"),
+            Self::CommentMaxLinks => format!("a whole number of links from 0 to {MAX_LINKS_LIMIT}"),
+            Self::CommentModerationWords | Self::CommentSpamWords => format!(
+                "words or phrases, one per line, each up to {MAX_WORD_CHARS} characters, at most {MAX_WORDS} lines"
+            ),
             Self::SiteUrl => "an http(s) address such as https://example.com, or empty to use the request's".into(),
             Self::FeedItems => "a whole number from 1 to 100".into(),
             Self::FeedFullText | Self::DiscourageSearch => "true or false".into(),
@@ -172,6 +267,11 @@ impl SettingKey {
             Self::ThreadCommentsDepth => number(1, 10),
             Self::CommentsPerPage => number(1, 1000),
             Self::CommentFloodSeconds => number(0, 3600),
+            Self::CloseCommentsDays => number(0, MAX_CLOSE_DAYS),
+            Self::CommentMaxLinks => number(0, MAX_LINKS_LIMIT),
+            Self::CommentModerationWords | Self::CommentSpamWords => {
+                word_list(value).map(|words| words.join("\n")).ok_or_else(invalid)
+            }
             Self::SiteUrl => {
                 let v = value.trim().trim_end_matches('/');
                 let ok = v.is_empty()
@@ -209,6 +309,14 @@ pub struct Settings {
     pub comments_per_page: u32,
     /// Flood interval in seconds; 0 disables the check.
     pub comment_flood_seconds: u32,
+    /// Days after publication an article's discussion closes; 0: never.
+    pub close_comments_days: u32,
+    /// A comment with more links than this is held.
+    pub comment_max_links: u32,
+    /// Words or phrases that hold a comment (as stored: trimmed, no blanks).
+    pub comment_moderation_words: Vec<String>,
+    /// Words or phrases that send a comment to spam.
+    pub comment_spam_words: Vec<String>,
     /// Public address without a trailing slash; empty: use the request's.
     pub site_url: String,
     /// Items per feed.
@@ -254,10 +362,23 @@ impl Settings {
             thread_comments_depth: num(SettingKey::ThreadCommentsDepth),
             comments_per_page: num(SettingKey::CommentsPerPage),
             comment_flood_seconds: num(SettingKey::CommentFloodSeconds),
+            close_comments_days: num(SettingKey::CloseCommentsDays),
+            comment_max_links: num(SettingKey::CommentMaxLinks),
+            comment_moderation_words: lines(get(SettingKey::CommentModerationWords)),
+            comment_spam_words: lines(get(SettingKey::CommentSpamWords)),
             site_url: get(SettingKey::SiteUrl).to_owned(),
             feed_items: num(SettingKey::FeedItems),
             feed_full_text: get(SettingKey::FeedFullText) == "true",
             discourage_search: get(SettingKey::DiscourageSearch) == "true",
+        }
+    }
+
+    /// The rules that hold or spam a comment for what it says.
+    pub fn content_rules(&self) -> ContentRules<'_> {
+        ContentRules {
+            max_links: self.comment_max_links,
+            moderation_words: &self.comment_moderation_words,
+            spam_words: &self.comment_spam_words,
         }
     }
 
@@ -272,6 +393,10 @@ impl Settings {
             SettingKey::ThreadCommentsDepth => self.thread_comments_depth.to_string(),
             SettingKey::CommentsPerPage => self.comments_per_page.to_string(),
             SettingKey::CommentFloodSeconds => self.comment_flood_seconds.to_string(),
+            SettingKey::CloseCommentsDays => self.close_comments_days.to_string(),
+            SettingKey::CommentMaxLinks => self.comment_max_links.to_string(),
+            SettingKey::CommentModerationWords => self.comment_moderation_words.join("\n"),
+            SettingKey::CommentSpamWords => self.comment_spam_words.join("\n"),
             SettingKey::SiteUrl => self.site_url.clone(),
             SettingKey::FeedItems => self.feed_items.to_string(),
             SettingKey::FeedFullText => self.feed_full_text.to_string(),
@@ -321,5 +446,61 @@ mod tests {
         );
         assert!(SettingKey::SiteUrl.validate("news.example").is_err());
         assert_eq!(SettingKey::FeedFullText.validate("no").unwrap(), "false");
+    }
+
+    #[test]
+    fn discussion_rules_default_like_wordpress() {
+        let s = Settings::default();
+        assert_eq!((s.close_comments_days, s.comment_max_links), (0, 2));
+        assert!(s.comment_moderation_words.is_empty() && s.comment_spam_words.is_empty());
+        assert_eq!(s.get(SettingKey::CommentSpamWords), "");
+        assert!(SettingKey::CloseCommentsDays.validate("0").is_ok());
+        assert!(SettingKey::CloseCommentsDays.validate("-1").is_err());
+        assert!(SettingKey::CloseCommentsDays.validate("36501").is_err());
+        assert!(SettingKey::CommentMaxLinks.validate("0").is_ok());
+        assert!(SettingKey::CommentMaxLinks.validate("two").is_err());
+    }
+
+    #[test]
+    fn word_lists_are_one_entry_per_line() {
+        let stored = SettingKey::CommentSpamWords
+            .validate("  casino \r\n\r\nCheap Pills\nCASINO\n203.0.113.5\n")
+            .unwrap();
+        assert_eq!(
+            stored, "casino\nCheap Pills\n203.0.113.5",
+            "trimmed, no blanks, no repeats"
+        );
+        let s = Settings::from_pairs([
+            ("comment_spam_words", stored.as_str()),
+            ("comment_moderation_words", ""),
+        ]);
+        assert_eq!(s.comment_spam_words, ["casino", "Cheap Pills", "203.0.113.5"]);
+        assert_eq!(s.get(SettingKey::CommentSpamWords), stored);
+        assert_eq!(s.content_rules().spam_words.len(), 3);
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        let e = SettingKey::CommentModerationWords
+            .validate(&long)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one per line") && e.contains("200 characters"), "{e}");
+        assert!(SettingKey::CommentModerationWords.validate("tab\there").is_err());
+        let many: String = (0..=MAX_WORDS).map(|n| format!("w{n}\n")).collect();
+        assert!(SettingKey::CommentModerationWords.validate(&many).is_err());
+        assert_eq!(SettingKey::CommentModerationWords.validate(" \n ").unwrap(), "");
+    }
+
+    #[test]
+    fn time_zones_are_offered_by_region() {
+        let groups = timezone_groups();
+        assert_eq!(groups[0], ("", vec![("UTC", "UTC".to_owned())]));
+        let america = &groups.iter().find(|(r, _)| *r == "America").unwrap().1;
+        assert!(america.contains(&("America/New_York", "New York".to_owned())));
+        assert!(america.contains(&("America/Argentina/Buenos_Aires", "Argentina – Buenos Aires".to_owned())));
+        let all: Vec<&str> = groups.iter().flat_map(|(_, z)| z.iter().map(|(n, _)| *n)).collect();
+        assert!(
+            all.contains(&"Europe/London") && !all.contains(&"US/Eastern"),
+            "no legacy names"
+        );
+        assert!(all.iter().all(|n| n.parse::<Tz>().is_ok()));
     }
 }

@@ -1,12 +1,14 @@
-//! The checks a new comment passes before it is stored: its place in a
-//! thread, duplicates, flooding, and whether it is held. The store gathers
-//! the facts inside the write transaction and asks [`decide`], so the rules
-//! live here once and no two concurrent posts can both slip through.
+//! The checks a new comment passes before it is stored: whether the
+//! article still takes comments, its place in a thread, duplicates,
+//! flooding, and whether it is held. The store gathers the facts inside the
+//! write transaction and asks [`decide`], so the rules live here once and
+//! no two concurrent posts can both slip through.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
+use crate::article::{Article, ArticleKind, CommentsOpen};
 use crate::comment::{CommentId, CommentStatus};
-use crate::moderation::ModerationMode;
+use crate::moderation::{ModerationMode, Screen};
 use crate::thread::{ReplyError, reply_depth};
 
 /// Settings that shape the decision.
@@ -18,6 +20,26 @@ pub struct CommentPolicy {
     pub max_depth: u32,
     /// Seconds between two comments from one address; 0 disables.
     pub flood_seconds: u32,
+    /// What the content rules made of this comment's text (see
+    /// [`ContentRules::screen`](crate::moderation::ContentRules::screen));
+    /// it decides before the moderation mode does.
+    pub screen: Screen,
+}
+
+/// When an article's discussion closes because of its age
+/// (`close_comments_days`; 0 never closes). As in WordPress, only posts
+/// close this way, counted from their publication; pages stay open.
+pub fn comments_close_at(article: &Article, close_after_days: u32) -> Option<DateTime<Utc>> {
+    if close_after_days == 0 || article.kind != ArticleKind::Post {
+        return None;
+    }
+    Some(article.published_at? + Duration::days(i64::from(close_after_days)))
+}
+
+/// Whether `article` takes new comments at `now`: its discussion is open
+/// and it is not older than `close_after_days`.
+pub fn accepts_comments(article: &Article, close_after_days: u32, now: DateTime<Utc>) -> bool {
+    article.comments == CommentsOpen::Open && comments_close_at(article, close_after_days).is_none_or(|at| now < at)
 }
 
 /// The parent comment as the store found it.
@@ -110,8 +132,13 @@ pub fn decide(
             });
         }
     }
+    let status = match policy.screen {
+        Screen::Spam => CommentStatus::Spam,
+        Screen::Hold => CommentStatus::Pending,
+        Screen::Clean => policy.moderation.initial_status(facts.known_commenter),
+    };
     Ok(Placement {
-        status: policy.moderation.initial_status(facts.known_commenter),
+        status,
         parent_id: if root_id.is_some() { parent_id } else { None },
         root_id,
         depth,
@@ -137,6 +164,7 @@ mod tests {
         moderation: ModerationMode::FirstTime,
         max_depth: 5,
         flood_seconds: 15,
+        screen: Screen::Clean,
     };
 
     #[test]
@@ -211,5 +239,78 @@ mod tests {
         assert!(decide(&f, &off, None).is_ok());
         f.last_from_address = Some(f.now - chrono::Duration::seconds(15));
         assert!(decide(&f, &POLICY, None).is_ok());
+    }
+
+    #[test]
+    fn the_content_screen_decides_before_the_mode() {
+        let mut known = facts();
+        known.known_commenter = true;
+        let open = CommentPolicy {
+            moderation: ModerationMode::None,
+            ..POLICY
+        };
+        assert_eq!(decide(&known, &open, None).unwrap().status, CommentStatus::Approved);
+        let held = CommentPolicy {
+            screen: Screen::Hold,
+            ..open
+        };
+        assert_eq!(decide(&known, &held, None).unwrap().status, CommentStatus::Pending);
+        let spam = CommentPolicy {
+            screen: Screen::Spam,
+            ..open
+        };
+        assert_eq!(decide(&known, &spam, None).unwrap().status, CommentStatus::Spam);
+        let mut dup = known.clone();
+        dup.duplicate = true;
+        assert_eq!(
+            decide(&dup, &spam, None),
+            Err(CommentRejection::Duplicate),
+            "refusals come first, as in WordPress"
+        );
+    }
+
+    fn article(kind: ArticleKind, published: &str) -> Article {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        Article {
+            id: 1,
+            kind,
+            author_id: 1,
+            title: "T".into(),
+            slug: crate::Slug::parse("t").unwrap(),
+            body: String::new(),
+            format: Default::default(),
+            excerpt: None,
+            status: crate::ArticleStatus::Published,
+            comments: CommentsOpen::Open,
+            published_at: Some(at(published)),
+            created_at: at(published),
+            updated_at: None,
+            categories: vec![],
+            tags: vec![],
+            password: None,
+            sticky: false,
+            wp_id: None,
+        }
+    }
+
+    #[test]
+    fn old_posts_close_after_the_set_number_of_days() {
+        let now = facts().now; // 2024-01-01T12:00:00Z
+        let post = article(ArticleKind::Post, "2023-12-01T12:00:00Z"); // 31 days old
+        assert!(accepts_comments(&post, 0, now), "0 never closes");
+        assert!(accepts_comments(&post, 32, now));
+        assert!(!accepts_comments(&post, 31, now), "closed at exactly 31 days");
+        assert!(!accepts_comments(&post, 30, now));
+        assert_eq!(
+            comments_close_at(&post, 30),
+            Some(DateTime::parse_from_rfc3339("2023-12-31T12:00:00Z").unwrap().to_utc())
+        );
+        let page = article(ArticleKind::Page, "2000-01-01T00:00:00Z");
+        assert!(accepts_comments(&page, 1, now), "pages stay open, as in WordPress");
+        let closed = Article {
+            comments: CommentsOpen::Closed,
+            ..article(ArticleKind::Post, "2023-12-31T12:00:00Z")
+        };
+        assert!(!accepts_comments(&closed, 0, now));
     }
 }

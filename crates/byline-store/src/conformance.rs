@@ -185,6 +185,7 @@ async fn change_feed(store: &dyn Store, author: i64) {
         moderation: ModerationMode::FirstTime,
         max_depth: 3,
         flood_seconds: 0,
+        screen: byline_core::moderation::Screen::Clean,
     };
     let rules = move |f: &_| decide(f, &policy, None);
     let mut held = comment(draft.id, "Feeder", "A held comment", None, 0);
@@ -216,6 +217,8 @@ async fn change_feed(store: &dyn Store, author: i64) {
     scheduled.status = ArticleStatus::Published;
     scheduled.published_at = Some(now + Duration::hours(1));
     store.create_article(&scheduled, now).await.unwrap();
+    let next = store.next_publication_after(now).await.unwrap().expect("a scheduled article");
+    assert!((next - (now + Duration::hours(1))).num_milliseconds().abs() < 1, "{next}");
     assert!(polled(feed, now).is_some());
     assert_eq!(polled(feed, now + Duration::minutes(59)), None);
     assert_eq!(
@@ -517,6 +520,7 @@ async fn comments(store: &dyn Store, article: i64) {
         moderation: ModerationMode::FirstTime,
         max_depth: 3,
         flood_seconds: 15,
+        screen: byline_core::moderation::Screen::Clean,
     };
     let rules = move |f: &_| decide(f, &policy, None);
     let submit = |c: NewComment| async move {

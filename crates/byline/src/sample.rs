@@ -117,6 +117,7 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
         moderation: ModerationMode::None,
         max_depth: 5,
         flood_seconds: 0,
+        screen: byline_core::moderation::Screen::Clean,
     };
     store
         .submit_comment(&comment, &move |facts| decide(facts, &policy, None))

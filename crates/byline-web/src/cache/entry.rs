@@ -24,6 +24,8 @@ pub struct Entry {
     brotli: OnceLock<Bytes>,
     /// What the page shows, for invalidation.
     pub tags: Vec<String>,
+    /// When the page changes by itself and must be rendered again.
+    pub expires: Option<DateTime<Utc>>,
     /// When the entry was last served, on the cache's clock (for eviction).
     pub last_used: AtomicU64,
 }
@@ -54,6 +56,7 @@ impl Entry {
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             tags,
+            expires: None,
             last_used: AtomicU64::new(0),
         }
     }

@@ -53,14 +53,16 @@ pub async fn serve_cached(State(state): State<AppState>, mut request: Request, n
             .get(header::CACHE_CONTROL)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("private") || v.contains("no-store"));
-    let Some(CacheTags(tags)) = response.extensions_mut().remove::<CacheTags>().filter(|_| cacheable) else {
+    let Some(CacheTags(tags, expires)) = response.extensions_mut().remove::<CacheTags>().filter(|_| cacheable) else {
         return response;
     };
     let (parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let entry = Arc::new(Entry::new(parts.headers, body, tags));
+    let mut entry = Entry::new(parts.headers, body, tags);
+    entry.expires = expires;
+    let entry = Arc::new(entry);
     if cache.insert(key.clone(), entry.clone(), generation) {
         let (state, entry) = (state.clone(), entry.clone());
         tokio::task::spawn_blocking(move || {

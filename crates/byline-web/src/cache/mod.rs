@@ -22,6 +22,7 @@ use axum::response::Response;
 use byline_core::{Article, Settings};
 use byline_store::changes::{ChangeFeed, Changes, tag};
 use byline_store::{Store, StoreResult};
+use chrono::{DateTime, Utc};
 
 pub use entry::Entry;
 pub use layer::serve_cached;
@@ -54,19 +55,30 @@ impl Default for CacheConfig {
 }
 
 /// What a page shows, as change tags (see `byline_store::changes::tag`);
-/// a response carrying these is cached until one of them changes.
+/// a response carrying these is cached until one of them changes (or
+/// until the time given to [`until`](Self::until)).
 #[derive(Debug, Clone)]
-pub struct CacheTags(Vec<String>);
+pub struct CacheTags(Vec<String>, Option<DateTime<Utc>>);
 
 impl CacheTags {
     /// Every page shows the site's settings.
     pub fn site() -> Self {
-        Self(vec![tag::SITE.to_owned()])
+        Self(vec![tag::SITE.to_owned()], None)
     }
 
     /// Adds a tag.
     pub fn with(mut self, tag: impl Into<String>) -> Self {
         self.0.push(tag.into());
+        self
+    }
+
+    /// The page changes by itself at `at` (a discussion closing by age),
+    /// so it is not served from the cache from then on.
+    pub fn until(mut self, at: Option<DateTime<Utc>>) -> Self {
+        self.1 = match (self.1, at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self
     }
 
@@ -242,7 +254,7 @@ impl PageCache {
         Ok(Some(article))
     }
 
-    /// The cached response for `key`.
+    /// The cached response for `key`, unless it has expired.
     pub fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let entry = self
             .pages
@@ -250,6 +262,7 @@ impl PageCache {
             .unwrap_or_else(PoisonError::into_inner)
             .entries
             .get(key)
+            .filter(|e| e.expires.is_none_or(|at| Utc::now() < at))
             .cloned()?;
         entry.touch(self.clock.fetch_add(1, Ordering::Relaxed));
         Some(entry)
@@ -375,6 +388,29 @@ mod tests {
         queue.lock().unwrap().push(Changes::Tags(vec!["site".into()]));
         cache.sync().unwrap();
         assert_eq!(cache.usage(), (0, 0), "the settings change every page");
+    }
+
+    #[test]
+    fn a_page_that_changes_by_itself_is_not_served_after_that_moment() {
+        let (cache, _) = cache(1 << 20);
+        let g = cache.sync().unwrap();
+        let dated = |at: DateTime<Utc>| {
+            let mut e = Entry::new(HeaderMap::new(), Bytes::from_static(b"page"), vec!["site".into()]);
+            e.expires = Some(at);
+            Arc::new(e)
+        };
+        assert!(cache.insert("later".into(), dated(Utc::now() + chrono::Duration::hours(1)), g));
+        assert!(cache.insert("past".into(), dated(Utc::now() - chrono::Duration::seconds(1)), g));
+        assert!(cache.get("later").is_some());
+        assert!(cache.get("past").is_none(), "expired");
+        let tags = CacheTags::site()
+            .until(Some(Utc::now() + chrono::Duration::hours(2)))
+            .until(None)
+            .until(Some(Utc::now() + chrono::Duration::hours(1)));
+        assert!(
+            tags.1.is_some_and(|at| at < Utc::now() + chrono::Duration::minutes(61)),
+            "the earliest wins"
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::SignedCookieJar;
 use byline_core::comment_form::{CommentDraft, FieldErrors};
 use byline_core::permalink::comment_page_path;
+use byline_core::submission::{accepts_comments, comments_close_at};
 use byline_core::thread::{nest, page_count};
-use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, CommentsOpen, Settings};
+use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, Settings};
 use byline_render::view::{ArticlePage, CommentFormView, DiscussionView, PageMeta, Pagination, ReplyTarget};
 
 use crate::cache::CacheTags;
@@ -77,11 +78,9 @@ impl Viewer {
     }
 }
 
-/// Whether replies may nest under `c`.
-fn takes_replies(c: &Comment, article: &Article, settings: &Settings) -> bool {
-    article.comments == CommentsOpen::Open
-        && c.status == CommentStatus::Approved
-        && c.depth < settings.thread_comments_depth
+/// Whether replies may nest under `c` (`open`: the article takes comments).
+fn takes_replies(c: &Comment, open: bool, settings: &Settings) -> bool {
+    open && c.status == CommentStatus::Approved && c.depth < settings.thread_comments_depth
 }
 
 /// Renders the article page with discussion page `comment_page`.
@@ -115,23 +114,25 @@ pub async fn render(
         return Err(WebError::NotFound);
     }
     let page_url = comment_page_path(&url, comment_page);
+    let now = chrono::Utc::now();
+    let open = accepts_comments(article, settings.close_comments_days, now);
     let reply_url =
-        |c: &Comment| takes_replies(c, article, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id));
+        |c: &Comment| takes_replies(c, open, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id));
     let threads = comment_views(
         nest(discussion.comments, |c| c.id, |c| c.parent_id),
+        article.author_id,
         &state.avatar_key[..],
         tz,
         &reply_url,
     );
 
-    let open = article.comments == CommentsOpen::Open;
     let form = if open {
         let reply_to = match form.reply_to {
             Some(id) => state
                 .store
                 .comment(id)
                 .await?
-                .filter(|c| c.article_id == article.id && takes_replies(c, article, settings))
+                .filter(|c| c.article_id == article.id && takes_replies(c, open, settings))
                 .map(|c| ReplyTarget {
                     id: c.id.0,
                     author_name: c.author_name,
@@ -197,8 +198,11 @@ pub async fn render(
         },
     };
     let html = state.renderer.render("article.html", &page)?;
+    // The form disappears when the discussion closes by age: no write marks that moment.
+    let closes = comments_close_at(article, settings.close_comments_days).filter(|_| open);
     let mut response = CacheTags::site()
         .articles([article])
+        .until(closes)
         .on((status, Html(html)).into_response());
     if viewer.personal {
         // The page shows this visitor's held comments or saved details.

@@ -12,10 +12,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
 use byline_core::comment_form::CommentDraft;
+use byline_core::moderation::CommentText;
 use byline_core::permalink::comment_page_path;
-use byline_core::submission::{CommentPolicy, CommentRejection, decide};
+use byline_core::submission::{CommentPolicy, CommentRejection, accepts_comments, decide};
 use byline_core::thread::{ReplyError, page_for};
-use byline_core::{CommentId, CommentStatus, CommentsOpen};
+use byline_core::{CommentId, CommentStatus};
 use byline_store::{NewComment, SubmitError};
 use chrono::Utc;
 use serde::Deserialize;
@@ -81,7 +82,9 @@ pub async fn post_comment(
         .await?
         .filter(|a| a.is_public_at(now))
         .ok_or(WebError::NotFound)?;
-    if article.comments == CommentsOpen::Closed {
+    let settings = &ctx.settings;
+    // Closed by hand, or by age (`close_comments_days`).
+    if !accepts_comments(&article, settings.close_comments_days, now) {
         return Err(WebError::Forbidden {
             message: format!(
                 "Comments are closed on “{}”, so your comment was not posted.",
@@ -90,7 +93,6 @@ pub async fn post_comment(
             kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
         });
     }
-    let settings = &ctx.settings;
     let viewer = Viewer::from_jar(&jar);
     if !viewer.may_read(state, &article) {
         return Err(WebError::Forbidden {
@@ -145,10 +147,19 @@ pub async fn post_comment(
         body: valid.body,
         created_at: now,
     };
+    let screen = settings.content_rules().screen(&CommentText {
+        body: &new.body,
+        name: &new.author_name,
+        email: &new.author_email,
+        url: new.author_url.as_deref().unwrap_or(""),
+        ip: &new.author_ip,
+        user_agent: &new.user_agent,
+    });
     let policy = CommentPolicy {
         moderation: settings.comment_moderation,
         max_depth: settings.thread_comments_depth,
         flood_seconds: settings.comment_flood_seconds,
+        screen,
     };
     let parent_id = new.parent_id;
     let submitted = match state

@@ -197,6 +197,7 @@ async fn seed(store: &dyn Store, articles: u32, comments: u32, words: u32) -> an
         moderation: ModerationMode::None,
         max_depth: 5,
         flood_seconds: 0,
+        screen: byline_core::moderation::Screen::Clean,
     };
     let mut posted: Vec<(i64, byline_core::CommentId)> = Vec::new();
     for n in 0..comments {
