@@ -190,6 +190,8 @@ pub struct CommentView {
     pub pending: bool,
     /// `comment`, `pingback` or `trackback`.
     pub kind: &'static str,
+    /// Written by the article's author (from the admin): marked as theirs.
+    pub by_author: bool,
     /// Reply link target, when replies may nest under it.
     pub reply_url: Option<String>,
     /// Replies, oldest first.

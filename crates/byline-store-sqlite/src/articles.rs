@@ -745,3 +745,13 @@ pub async fn restore(pool: &SqlitePool, id: i64) -> StoreResult<Article> {
     .map_err(backend)?;
     reindexed(pool, id).await
 }
+
+pub async fn next_publication_after(pool: &SqlitePool, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+    let next: Option<String> =
+        sqlx::query_scalar("SELECT min(published_at) FROM articles WHERE status = 'published' AND published_at > ?")
+            .bind(encode(now))
+            .fetch_one(pool)
+            .await
+            .map_err(backend)?;
+    next.as_deref().map(decode).transpose().map_err(backend)
+}

@@ -230,6 +230,9 @@ impl Store for SqliteStore {
     async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)> {
         articles::delete(&self.writer, id).await
     }
+    async fn next_publication_after(&self, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+        articles::next_publication_after(&self.pool, now).await
+    }
     async fn admin_articles(&self, query: &AdminArticleQuery) -> StoreResult<Page<Article>> {
         articles::admin_list(&self.pool, query).await
     }

@@ -160,6 +160,9 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes an article and its comments; returns what was deleted and
     /// how many comments went with it.
     async fn delete_article(&self, id: i64) -> StoreResult<(Article, u64)>;
+    /// The earliest publication date after `now` of a published article
+    /// (the next scheduled one).
+    async fn next_publication_after(&self, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>>;
     /// The admin's list: any status, by author or term, by words in the title.
     async fn admin_articles(&self, query: &editorial::AdminArticleQuery) -> StoreResult<Page<Article>>;
     /// Moves an article to the trash, remembering its status.

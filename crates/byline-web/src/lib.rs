@@ -12,6 +12,7 @@ mod lookup;
 pub mod password;
 mod present;
 mod routes;
+pub mod scheduler;
 mod visitor;
 
 use std::sync::Arc;

@@ -124,6 +124,7 @@ pub fn note_views(notes: &[byline_store::editorial::ArticleNote], tz: Tz) -> Vec
 /// comments that may take replies.
 pub fn comment_views(
     nodes: Vec<ThreadNode<Comment>>,
+    article_author: i64,
     avatar_secret: &[u8],
     tz: Tz,
     reply_url: &dyn Fn(&Comment) -> Option<String>,
@@ -144,8 +145,9 @@ pub fn comment_views(
                 body_html: safe(render_comment(&c.body)),
                 pending: c.status == CommentStatus::Pending,
                 kind: c.kind.as_str(),
+                by_author: c.author_id == Some(article_author),
                 reply_url: reply_url(&c),
-                replies: comment_views(node.replies, avatar_secret, tz, reply_url),
+                replies: comment_views(node.replies, article_author, avatar_secret, tz, reply_url),
             }
         })
         .collect()

@@ -76,6 +76,7 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         );
     }
     tracing::info!(%addr, "listening");
+    tokio::spawn(byline_web::scheduler::run(state.clone()));
     byline_web::serve(listener, state, shutdown_signal())
         .await
         .context("the server stopped with an error")?;
