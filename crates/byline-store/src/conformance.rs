@@ -217,8 +217,15 @@ async fn change_feed(store: &dyn Store, author: i64) {
     scheduled.status = ArticleStatus::Published;
     scheduled.published_at = Some(now + Duration::hours(1));
     store.create_article(&scheduled, now).await.unwrap();
-    let next = store.next_publication_after(now).await.unwrap().expect("a scheduled article");
-    assert!((next - (now + Duration::hours(1))).num_milliseconds().abs() < 1, "{next}");
+    let next = store
+        .next_publication_after(now)
+        .await
+        .unwrap()
+        .expect("a scheduled article");
+    assert!(
+        (next - (now + Duration::hours(1))).num_milliseconds().abs() < 1,
+        "{next}"
+    );
     assert!(polled(feed, now).is_some());
     assert_eq!(polled(feed, now + Duration::minutes(59)), None);
     assert_eq!(
