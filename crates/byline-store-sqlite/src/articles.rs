@@ -357,22 +357,12 @@ pub async fn admin_list(pool: &SqlitePool, q: &AdminArticleQuery) -> StoreResult
         per_page: q.per_page,
         sticky_first: false,
     };
-    let words = q
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     list_where(pool, &query, &|b| {
         match q.status {
             Some(status) => b.push(" AND a.status = ").push_bind(status.as_str()),
             None => b.push(" AND a.status != 'trash'"),
         };
-        if let Some(like) = &words {
-            b.push(" AND a.title LIKE ")
-                .push_bind(like.clone())
-                .push(" ESCAPE '\\'");
-        }
+        crate::rows::push_contains(b, &["a.title"], q.search.as_deref());
     })
     .await
 }

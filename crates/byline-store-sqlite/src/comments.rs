@@ -435,17 +435,7 @@ fn push_queue_filter(b: &mut QueryBuilder<'_, Sqlite>, q: &QueueQuery) {
             .push_bind(author)
             .push(")");
     }
-    if let Some(words) = q.search.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        let like = format!(
-            "%{}%",
-            words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-        );
-        b.push(" AND (body LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
-        b.push(" OR author_name LIKE ")
-            .push_bind(like.clone())
-            .push(" ESCAPE '\\'");
-        b.push(" OR author_email LIKE ").push_bind(like).push(" ESCAPE '\\')");
-    }
+    crate::rows::push_contains(b, &["body", "author_name", "author_email"], q.search.as_deref());
 }
 
 pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<Comment>> {

@@ -255,3 +255,26 @@ impl TryFrom<CommentRow> for Comment {
         })
     }
 }
+
+/// Pushes `column LIKE %words%` (escaped, so `%` and `_` are literal) for
+/// each of `columns`, joined by OR; nothing when `words` is blank.
+pub fn push_contains(b: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, columns: &[&str], words: Option<&str>) {
+    let Some(words) = words.map(str::trim).filter(|w| !w.is_empty()) else {
+        return;
+    };
+    let like = format!(
+        "%{}%",
+        words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    );
+    b.push(" AND (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            b.push(" OR ");
+        }
+        b.push(*column)
+            .push(" LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\'");
+    }
+    b.push(")");
+}
