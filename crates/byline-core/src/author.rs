@@ -105,9 +105,138 @@ pub struct Author {
     pub created_at: DateTime<Utc>,
 }
 
+/// Longest display name (WordPress's `display_name` column).
+pub const MAX_DISPLAY_NAME: usize = 250;
+/// Longest tagline.
+pub const MAX_TAGLINE: usize = 200;
+/// Longest bio.
+pub const MAX_BIO: usize = 5_000;
+
+/// An author profile form as typed, with the private email, checked the
+/// same way wherever it comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileDraft {
+    /// Name shown in the byline.
+    pub display_name: String,
+    /// Line under the name.
+    pub tagline: String,
+    /// Bio box text.
+    pub bio: String,
+    /// Own site.
+    pub website: String,
+    /// Private contact address.
+    pub email: String,
+}
+
+/// A message per profile field; `None` where the field is fine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileErrors {
+    /// About `display_name`.
+    pub display_name: Option<String>,
+    /// About `tagline`.
+    pub tagline: Option<String>,
+    /// About `bio`.
+    pub bio: Option<String>,
+    /// About `website`.
+    pub website: Option<String>,
+    /// About `email`.
+    pub email: Option<String>,
+}
+
+impl ProfileDraft {
+    /// The draft of a stored author, for an edit form.
+    pub fn of(author: &Author) -> Self {
+        Self {
+            display_name: author.profile.display_name.clone(),
+            tagline: author.profile.tagline.clone(),
+            bio: author.profile.bio.clone(),
+            website: author.profile.website.clone().unwrap_or_default(),
+            email: author.email.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Checks every field at once; returns the profile and the email
+    /// (`None` when empty).
+    pub fn validate(&self) -> Result<(AuthorProfile, Option<String>), ProfileErrors> {
+        let too_long = |what: &str, max: usize| Some(format!("{what} can be at most {max} characters."));
+        let one_line = |s: &str| s.chars().any(char::is_control);
+        let name = self.display_name.trim();
+        let tagline = self.tagline.trim();
+        let bio = self.bio.trim();
+        let email = self.email.trim();
+        let website = crate::comment_form::normalise_url(self.website.trim());
+        let errors = ProfileErrors {
+            display_name: if name.is_empty() {
+                Some("Enter the name to show on articles.".into())
+            } else if name.chars().count() > MAX_DISPLAY_NAME {
+                too_long("A name", MAX_DISPLAY_NAME)
+            } else if one_line(name) {
+                Some("A name must be on one line.".into())
+            } else {
+                None
+            },
+            tagline: if tagline.chars().count() > MAX_TAGLINE {
+                too_long("A tagline", MAX_TAGLINE)
+            } else if one_line(tagline) {
+                Some("A tagline must be on one line.".into())
+            } else {
+                None
+            },
+            bio: (bio.chars().count() > MAX_BIO).then(|| format!("A bio can be at most {MAX_BIO} characters.")),
+            website: website.as_ref().err().map(|_| {
+                format!(
+                    "Enter a web address starting with http:// or https:// (at most {} characters), or leave it empty.",
+                    crate::comment_form::MAX_URL
+                )
+            }),
+            email: (!email.is_empty()
+                && (email.len() > crate::comment_form::MAX_EMAIL || !crate::comment_form::is_valid_email(email)))
+            .then(|| "Enter an email address such as name@example.com, or leave it empty.".to_owned()),
+        };
+        if errors != ProfileErrors::default() {
+            return Err(errors);
+        }
+        let profile = AuthorProfile {
+            display_name: name.to_owned(),
+            tagline: tagline.to_owned(),
+            bio: bio.replace("\r\n", "\n"),
+            website: website.ok().flatten(),
+        };
+        Ok((profile, Some(email.to_owned()).filter(|e| !e.is_empty())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_are_checked_field_by_field() {
+        let draft = ProfileDraft {
+            display_name: "  Jane Doe ".into(),
+            tagline: "journalist".into(),
+            bio: "Line one\r\nLine two".into(),
+            website: "jane.example".into(),
+            email: "".into(),
+        };
+        let (profile, email) = draft.validate().unwrap();
+        assert_eq!(profile.display_name, "Jane Doe");
+        assert_eq!(profile.bio, "Line one\nLine two");
+        assert_eq!(profile.website.as_deref(), Some("https://jane.example"));
+        assert_eq!(email, None);
+
+        let bad = ProfileDraft {
+            display_name: " ".into(),
+            tagline: "x".repeat(MAX_TAGLINE + 1),
+            bio: "fine".into(),
+            website: "javascript:alert(1)".into(),
+            email: "not an email".into(),
+        };
+        let errors = bad.validate().unwrap_err();
+        assert!(errors.display_name.is_some() && errors.tagline.is_some());
+        assert!(errors.website.is_some() && errors.email.is_some());
+        assert_eq!(errors.bio, None);
+    }
 
     #[test]
     fn nicenames_follow_wordpress() {

@@ -54,6 +54,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/revisions.html",
         include_str!("../admin/templates/revisions.html"),
     ),
+    ("admin/fields.html", include_str!("../admin/templates/fields.html")),
+    ("admin/settings.html", include_str!("../admin/templates/settings.html")),
+    ("admin/users.html", include_str!("../admin/templates/users.html")),
+    ("admin/profile.html", include_str!("../admin/templates/profile.html")),
+    ("admin/authors.html", include_str!("../admin/templates/authors.html")),
 ];
 
 /// Escapes strings the way HTML needs (`& < > " '`) and no more, so URLs

@@ -54,6 +54,10 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "revision" => "The revision is restored (and kept as a new revision).".to_owned(),
         "note" => "The note is published under the article, and its updated date changed.".to_owned(),
         "password" => "Your password is changed. Other browsers were signed out.".to_owned(),
+        "user_added" => {
+            "The user is added. Give them their login and password; they can change it on their profile.".to_owned()
+        }
+        "role_changed" => "The role is changed. It applies from their next click.".to_owned(),
         _ => return None,
     })
 }

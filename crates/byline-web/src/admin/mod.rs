@@ -8,10 +8,14 @@
 mod articles;
 mod comments;
 mod dashboard;
+mod fields;
 mod login;
 mod page;
+mod profile;
 pub mod session;
+mod settings;
 pub mod setup;
+mod users;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -50,4 +54,11 @@ pub fn router() -> Router<AppState> {
             "/admin/comments/{id}/edit",
             get(comments::edit_form).post(comments::edit),
         )
+        .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/users", get(users::list).post(users::add))
+        .route("/admin/users/{id}/role", post(users::set_role))
+        .route("/admin/profile", get(profile::show_own).post(profile::save_own))
+        .route("/admin/profile/password", post(profile::change_password))
+        .route("/admin/authors", get(profile::authors))
+        .route("/admin/authors/{id}", get(profile::show).post(profile::save_other))
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod admin_articles;
+mod admin_settings;
 mod archives;
 mod cli;
 mod comment_form;
