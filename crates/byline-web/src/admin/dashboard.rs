@@ -57,7 +57,7 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "user_added" => {
             "The user is added. Give them their login and password; they can change it on their profile.".to_owned()
         }
-        "role_changed" => "The role is changed. It applies from their next click.".to_owned(),
+        "role_changed" => "The role is changed; it applies at once.".to_owned(),
         _ => return None,
     })
 }
