@@ -286,6 +286,15 @@ async function journey(dataDir) {
   await admin.locator('#login').waitFor();
   await shot(admin, 'login.png');
   await signIn(admin, base, ADMIN);
+  // The administrator's other screens, for a look.
+  for (const [where, heading, file] of [
+    ['/admin/settings', 'Settings', 'settings.png'],
+    ['/admin/users', 'Users', 'users.png'],
+    ['/admin/profile', 'Your profile', 'profile.png'],
+  ]) {
+    await goto(admin, new URL(where, base).href, heading);
+    await shot(admin, file);
+  }
 
   // c. ------------------------------------------------------------------
   step('c. write and publish an article in the editor');
