@@ -68,11 +68,21 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         data.display()
     );
     if let Some(token) = byline_web::admin::setup::issue_link(state.store.as_ref()).await? {
+        // The site's public address when set; else the one listened on (a
+        // wildcard address is reached through loopback on this machine).
+        let site_url = state.store.settings().await?.site_url;
+        let base = if !site_url.is_empty() {
+            site_url
+        } else if addr.ip().is_unspecified() {
+            format!("http://localhost:{}", addr.port())
+        } else {
+            format!("http://{addr}")
+        };
         // Printed, never logged: whoever holds this link can create the first administrator.
         // A closed standard output (a service manager) must not stop the server.
         let _ = writeln!(
             std::io::stdout(),
-            "No administrator yet. Create one (this link works once): http://{addr}/admin/setup?token={token}"
+            "No administrator yet. Create one (this link works once): {base}/admin/setup?token={token}"
         );
     }
     tracing::info!(%addr, "listening");
