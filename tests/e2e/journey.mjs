@@ -404,9 +404,14 @@ async function journey(dataDir) {
   assert.match(await row.innerText(), new RegExp(VISITOR.author));
   ok('the pending row shows the visitor\'s name and text');
   await shot(editor, 'moderation.png');
+  // With the keyboard, as a moderator working through a queue would: j selects
+  // the first row, a approves it.
+  await editor.keyboard.press('j');
+  assert.equal(await row.evaluate((el) => el.classList.contains('current')), true, 'j moves to the row');
+  ok('j moves to the first comment');
   await Promise.all([
     editor.waitForURL((u) => u.searchParams.has('notice'), { timeout: NAVIGATION_MS }),
-    row.locator('button.approve').click(),
+    editor.keyboard.press('a'),
   ]);
   assert.equal(await notice(editor), '1 comment approved.');
   ok('"1 comment approved."');
