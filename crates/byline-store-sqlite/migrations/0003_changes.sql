@@ -33,69 +33,69 @@ CREATE TABLE site_change_counter (
 );
 INSERT INTO site_change_counter (id, seq) VALUES (1, 0);
 
+-- Every trigger below records its tags by inserting them into this view:
+-- each tag takes the next sequence number.
+CREATE VIEW record_change (tag) AS SELECT tag FROM site_changes WHERE false;
+CREATE TRIGGER record_change_insert INSTEAD OF INSERT ON record_change
+BEGIN
+    UPDATE site_change_counter SET seq = seq + 1;
+    INSERT INTO site_changes (tag, seq) SELECT NEW.tag, seq FROM site_change_counter WHERE true
+        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+END;
+
 -- Settings: everything.
 CREATE TRIGGER changes_settings_insert AFTER INSERT ON settings
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('site');
 END;
 CREATE TRIGGER changes_settings_update AFTER UPDATE ON settings
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('site');
 END;
 CREATE TRIGGER changes_settings_delete AFTER DELETE ON settings
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('site');
 END;
 
 -- Articles: the article itself, and the lists it joins or leaves when it
 -- is (or was) published.
 CREATE TRIGGER changes_articles_insert AFTER INSERT ON articles
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'a:' || NEW.id AS tag
-            UNION SELECT 'm:' || NEW.kind || 's' WHERE NEW.status = 'published'
-            UNION SELECT 'sitemap' WHERE NEW.status = 'published'
-            UNION SELECT 'm:u:' || NEW.author_id WHERE NEW.status = 'published'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 'a:' || NEW.id
+        UNION SELECT 'm:' || NEW.kind || 's' WHERE NEW.status = 'published'
+        UNION SELECT 'sitemap' WHERE NEW.status = 'published'
+        UNION SELECT 'm:u:' || NEW.author_id WHERE NEW.status = 'published';
 END;
 -- An edit that leaves a published article's place in every list alone
--- (its text, title, slug) changes only the pages showing it, and the sitemaps.
+-- (its text, title, slug) changes only the pages showing it, and the
+-- sitemaps. `moved`: it is (or was) published and its status, date, kind,
+-- author, pinning or password changed.
 CREATE TRIGGER changes_articles_update AFTER UPDATE ON articles
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'a:' || NEW.id AS tag
-            UNION SELECT 'a:' || OLD.id
-            UNION SELECT 'sitemap' WHERE 'published' IN (OLD.status, NEW.status)
-            UNION SELECT 'm:' || NEW.kind || 's' FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
-            UNION SELECT 'm:' || OLD.kind || 's' FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
-            UNION SELECT 'm:u:' || NEW.author_id FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
-            UNION SELECT 'm:u:' || OLD.author_id FROM (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password))
-            UNION SELECT 'm:t:' || term_id FROM article_terms, (SELECT 1 WHERE 'published' IN (OLD.status, NEW.status) AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password)) WHERE article_id = NEW.id
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        WITH moved AS (
+            SELECT 1 WHERE 'published' IN (OLD.status, NEW.status)
+                AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at
+                     OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id
+                     OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password)
+        )
+        SELECT 'a:' || NEW.id
+        UNION SELECT 'a:' || OLD.id
+        UNION SELECT 'sitemap' WHERE 'published' IN (OLD.status, NEW.status)
+        UNION SELECT 'm:' || NEW.kind || 's' FROM moved
+        UNION SELECT 'm:' || OLD.kind || 's' FROM moved
+        UNION SELECT 'm:u:' || NEW.author_id FROM moved
+        UNION SELECT 'm:u:' || OLD.author_id FROM moved
+        UNION SELECT 'm:t:' || term_id FROM article_terms, moved WHERE article_id = NEW.id;
 END;
 CREATE TRIGGER changes_articles_delete AFTER DELETE ON articles
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'a:' || OLD.id AS tag
-            UNION SELECT 'm:' || OLD.kind || 's' WHERE OLD.status = 'published'
-            UNION SELECT 'sitemap' WHERE OLD.status = 'published'
-            UNION SELECT 'm:u:' || OLD.author_id WHERE OLD.status = 'published'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 'a:' || OLD.id
+        UNION SELECT 'm:' || OLD.kind || 's' WHERE OLD.status = 'published'
+        UNION SELECT 'sitemap' WHERE OLD.status = 'published'
+        UNION SELECT 'm:u:' || OLD.author_id WHERE OLD.status = 'published';
 END;
 
 -- An article's categories and tags; only a published article's count for
@@ -103,87 +103,47 @@ END;
 -- gone already, and the removal counts).
 CREATE TRIGGER changes_article_terms_insert AFTER INSERT ON article_terms
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'a:' || NEW.article_id AS tag
-            UNION SELECT 'm:t:' || NEW.term_id
-                WHERE (SELECT status FROM articles WHERE id = NEW.article_id) = 'published'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 'a:' || NEW.article_id
+        UNION SELECT 'm:t:' || NEW.term_id
+            WHERE (SELECT status FROM articles WHERE id = NEW.article_id) = 'published';
 END;
 CREATE TRIGGER changes_article_terms_delete AFTER DELETE ON article_terms
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'a:' || OLD.article_id AS tag
-            UNION SELECT 'm:t:' || OLD.term_id
-                WHERE coalesce((SELECT status FROM articles WHERE id = OLD.article_id), 'published') = 'published'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 'a:' || OLD.article_id
+        UNION SELECT 'm:t:' || OLD.term_id
+            WHERE coalesce((SELECT status FROM articles WHERE id = OLD.article_id), 'published') = 'published';
 END;
 
 -- Terms and authors: pages that show their names.
 CREATE TRIGGER changes_terms_update AFTER UPDATE ON terms
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 't:' || OLD.id AS tag
-            UNION SELECT 't:' || NEW.id
-            UNION SELECT 'm:t:' || NEW.id
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 't:' || OLD.id UNION SELECT 't:' || NEW.id UNION SELECT 'm:t:' || NEW.id;
 END;
 CREATE TRIGGER changes_terms_delete AFTER DELETE ON terms
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 't:' || OLD.id AS tag
-            UNION SELECT 'm:t:' || OLD.id
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) SELECT 't:' || OLD.id UNION SELECT 'm:t:' || OLD.id;
 END;
 CREATE TRIGGER changes_authors_update AFTER UPDATE ON authors
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'u:' || NEW.id, seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('u:' || NEW.id);
 END;
 
 -- Comments: only a comment that is (or was) approved is public; a held
 -- one shows only to its author, whose pages bypass any shared cache.
 CREATE TRIGGER changes_comments_insert AFTER INSERT ON comments WHEN NEW.status = 'approved'
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'c:' || NEW.article_id AS tag
-            UNION SELECT 'm:comments'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) SELECT 'c:' || NEW.article_id UNION SELECT 'm:comments';
 END;
 CREATE TRIGGER changes_comments_update AFTER UPDATE ON comments
     WHEN 'approved' IN (OLD.status, NEW.status)
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'c:' || NEW.article_id AS tag
-            UNION SELECT 'c:' || OLD.article_id
-            UNION SELECT 'm:comments'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag)
+        SELECT 'c:' || NEW.article_id UNION SELECT 'c:' || OLD.article_id UNION SELECT 'm:comments';
 END;
 CREATE TRIGGER changes_comments_delete AFTER DELETE ON comments WHEN OLD.status = 'approved'
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq)
-        SELECT tag, (SELECT seq FROM site_change_counter) FROM (
-            SELECT 'c:' || OLD.article_id AS tag
-            UNION SELECT 'm:comments'
-        ) WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) SELECT 'c:' || OLD.article_id UNION SELECT 'm:comments';
 END;

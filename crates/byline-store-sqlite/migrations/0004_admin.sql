@@ -72,15 +72,11 @@ CREATE TABLE article_notes (
 CREATE INDEX article_notes_by_article ON article_notes (article_id, created_at);
 CREATE TRIGGER changes_article_notes_insert AFTER INSERT ON article_notes
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'a:' || NEW.article_id, seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('a:' || NEW.article_id);
 END;
 CREATE TRIGGER changes_article_notes_delete AFTER DELETE ON article_notes
 BEGIN
-    UPDATE site_change_counter SET seq = seq + 1;
-    INSERT INTO site_changes (tag, seq) SELECT 'a:' || OLD.article_id, seq FROM site_change_counter WHERE true
-        ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq;
+    INSERT INTO record_change (tag) VALUES ('a:' || OLD.article_id);
 END;
 
 -- What a trashed article or comment was before, so restoring puts it back.

@@ -331,13 +331,10 @@ impl Import for SqliteImport {
             sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
         }
         // Anything may have changed: every cached page goes.
-        for sql in [
-            "UPDATE site_change_counter SET seq = seq + 1",
-            "INSERT INTO site_changes (tag, seq) SELECT 'site', seq FROM site_change_counter WHERE true \
-             ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq",
-        ] {
-            sqlx::query(sql).execute(&mut *self.tx).await.map_err(backend)?;
-        }
+        sqlx::query("INSERT INTO record_change (tag) VALUES ('site')")
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
         sqlx::query("PRAGMA cache_size = -2000")
             .execute(&mut *self.tx)
             .await
