@@ -265,6 +265,12 @@ pub async fn add_login_failure(
     lock: &(dyn Fn(u32) -> Option<DateTime<Utc>> + Send + Sync),
 ) -> StoreResult<Failures> {
     let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    // Records older than the forgetting time count for nothing: drop them.
+    sqlx::query("DELETE FROM login_failures WHERE last_at < ?")
+        .bind(encode(now - FORGET_AFTER))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     let count = read_failures(&mut tx, key, now).await?.count.saturating_add(1);
     let locked_until = lock(count);
     sqlx::query(

@@ -363,6 +363,11 @@ pub async fn admin_list(pool: &SqlitePool, q: &AdminArticleQuery) -> StoreResult
             None => b.push(" AND a.status != 'trash'"),
         };
         crate::rows::push_contains(b, &["a.title"], q.search.as_deref());
+        if let Some(user) = q.visible_to {
+            b.push(" AND (a.author_id = ")
+                .push_bind(user)
+                .push(" OR a.status = 'published')");
+        }
     })
     .await
 }

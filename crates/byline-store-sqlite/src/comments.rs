@@ -435,7 +435,12 @@ fn push_queue_filter(b: &mut QueryBuilder<'_, Sqlite>, q: &QueueQuery) {
             .push_bind(author)
             .push(")");
     }
-    crate::rows::push_contains(b, &["body", "author_name", "author_email"], q.search.as_deref());
+    let columns: &[&str] = if q.search_emails {
+        &["body", "author_name", "author_email"]
+    } else {
+        &["body", "author_name"]
+    };
+    crate::rows::push_contains(b, columns, q.search.as_deref());
 }
 
 pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<Comment>> {

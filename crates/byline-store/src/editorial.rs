@@ -88,6 +88,9 @@ pub struct AdminArticleQuery {
     pub filter: ArticleFilter,
     /// Words in the title.
     pub search: Option<String>,
+    /// For writers who may not edit others' work: their own articles, and
+    /// others' only when published.
+    pub visible_to: Option<i64>,
     /// 1-based page.
     pub page: u32,
     /// Page size.

@@ -122,8 +122,10 @@ pub struct ArticleStamp {
 pub struct QueueQuery {
     /// Which tab.
     pub status: byline_core::CommentStatus,
-    /// Words to find in the text, name or email.
+    /// Words to find in the text or name (and the email, see below).
     pub search: Option<String>,
+    /// Whether the search looks in emails too (only for those who may see them).
+    pub search_emails: bool,
     /// Only comments on this author's articles (an author's own queue).
     pub article_author: Option<i64>,
     /// 1-based page.

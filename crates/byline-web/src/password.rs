@@ -50,6 +50,34 @@ pub fn verify(stored: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Argon2 runs at once: each takes ~19 MiB and a core for tens of
+/// milliseconds, so a flood of sign-ins queues here instead of exhausting
+/// memory on blocking threads.
+fn slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    })
+}
+
+/// [`verify`] off the async threads, a bounded number at a time.
+pub async fn verify_bounded(stored: String, password: String) -> bool {
+    let Ok(_slot) = slots().acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || verify(&stored, &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`hash`] off the async threads, a bounded number at a time.
+pub async fn hash_bounded(password: String) -> String {
+    let _slot = slots().acquire().await.ok();
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .unwrap_or_default()
+}
+
 /// A hash of nothing anyone can type, verified against when the login is
 /// unknown so that unknown and known accounts take the same time.
 pub fn decoy() -> &'static str {

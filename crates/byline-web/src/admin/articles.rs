@@ -63,8 +63,14 @@ fn status_label(a: &Article, now: DateTime<Utc>) -> (&'static str, &'static str)
     }
 }
 
+/// Past review: published, private, or in the trash after having been
+/// published (restoring it would put it back online).
 fn is_published(a: &Article) -> bool {
-    matches!(a.status, ArticleStatus::Published | ArticleStatus::Private)
+    match a.status {
+        ArticleStatus::Published | ArticleStatus::Private => true,
+        ArticleStatus::Trash => a.published_at.is_some(),
+        ArticleStatus::Draft | ArticleStatus::Pending => false,
+    }
 }
 
 fn local(at: DateTime<Utc>, tz: Tz, format: &str) -> String {
@@ -158,6 +164,12 @@ pub async fn list(ctx: Ctx, admin: Admin, Query(p): Query<ListParams>) -> Result
             status,
             filter,
             search: Some(query.clone()).filter(|q| !q.is_empty()),
+            // Others' drafts, private and trashed articles are theirs and their editors'.
+            visible_to: (!admin.may(Action::EditArticle {
+                own: false,
+                published: false,
+            }))
+            .then(|| admin.user.id()),
             page,
             per_page: PER_PAGE,
         })

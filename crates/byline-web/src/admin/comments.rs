@@ -161,6 +161,7 @@ struct QueuePage {
     pages: u32,
     prev_url: Option<String>,
     next_url: Option<String>,
+    can_search_emails: bool,
 }
 
 fn status_of(s: Option<&str>) -> CommentStatus {
@@ -237,6 +238,7 @@ pub async fn queue(ctx: Ctx, admin: Admin, Query(p): Query<QueueParams>) -> Resu
         .moderation_queue(&QueueQuery {
             status,
             search: Some(query.clone()).filter(|q| !q.is_empty()),
+            search_emails: admin.may(Action::SeeCommenterEmail),
             article_author: scope,
             page,
             per_page: PER_PAGE,
@@ -293,6 +295,7 @@ pub async fn queue(ctx: Ctx, admin: Admin, Query(p): Query<QueueParams>) -> Resu
         pages,
         prev_url: (page > 1).then(|| queue_url(status, &query, page - 1)),
         next_url: (page < pages).then(|| queue_url(status, &query, page + 1)),
+        can_search_emails: admin.may(Action::SeeCommenterEmail),
     };
     render(&ctx.state, StatusCode::OK, "admin/comments.html", &chrome, &data)
 }
@@ -391,6 +394,8 @@ struct EditPage {
     comment: Row,
     form: EditForm,
     form_error: Option<String>,
+    /// Only administrators see and change commenters' emails.
+    show_email: bool,
 }
 
 async fn edit_page(
@@ -406,7 +411,11 @@ async fn edit_page(
         if editing {
             EditForm {
                 author: comment.author_name.clone(),
-                email: comment.author_email.clone(),
+                email: if admin.may(Action::SeeCommenterEmail) {
+                    comment.author_email.clone()
+                } else {
+                    String::new()
+                },
                 url: comment.author_url.clone().unwrap_or_default(),
                 comment: comment.body.clone(),
             }
@@ -424,6 +433,7 @@ async fn edit_page(
         comment: row(ctx, admin, &comment, article.as_ref(), None),
         form,
         form_error: error.clone(),
+        show_email: admin.may(Action::SeeCommenterEmail),
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY

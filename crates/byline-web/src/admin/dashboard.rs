@@ -111,6 +111,7 @@ pub async fn show(ctx: Ctx, admin: Admin, Query(q): Query<NoticeQuery>) -> Resul
                 status: Some(status),
                 filter: filter.clone(),
                 search: None,
+                visible_to: None,
                 page: 1,
                 per_page: 1,
             })

@@ -9,6 +9,7 @@ use axum::extract::{ConnectInfo, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use byline_core::author::Login;
 use byline_core::throttle::{locked_until, wait_message};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -143,42 +144,53 @@ pub async fn submit(
     let next = safe_next(form.next.as_deref());
     let now = Utc::now();
     let ip = visitor::client_ip(peer, &headers, ctx.state.config.trust_forwarded_for);
-    let keys = [format!("login:{}", login.to_lowercase()), format!("ip:{ip}")];
+    let mismatch = "That login and password do not match an account. Check both and try again.";
+    // A login no account can have costs nothing and leaves nothing stored.
+    if Login::parse(&login).is_err() {
+        return page(&ctx, jar, StatusCode::UNAUTHORIZED, login, next, Some(mismatch.into())).await;
+    }
+    let account_key = format!("login:{}", login.to_lowercase());
+    let ip_key = format!("ip:{ip}");
 
-    for key in &keys {
-        if let Some(until) = store.login_failures(key, now).await?.locked_until.filter(|u| *u > now) {
-            let message = wait_message(until, now);
-            return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
-        }
+    let before = store.login_failures(&account_key, now).await?;
+    let by_ip = store.login_failures(&ip_key, now).await?;
+    if let Some(until) = [before.locked_until, by_ip.locked_until]
+        .into_iter()
+        .flatten()
+        .filter(|u| *u > now)
+        .max()
+    {
+        let message = wait_message(until, now);
+        return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
+    }
+    // The attempt counts against the account before the password is
+    // checked, so guesses sent in parallel cannot all slip in before the
+    // first failure is written: only the first of them is checked.
+    let attempt = store
+        .add_login_failure(&account_key, now, &|n| locked_until(n, now))
+        .await?;
+    if attempt.count > before.count + 1 {
+        let message = "Another sign-in to this account is under way. Try again in a moment.".to_owned();
+        return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
     }
     let found = store.user_for_sign_in(&login).await?;
     // Unknown logins are checked against a decoy, so they take as long as known ones.
     let hash = found
         .as_ref()
         .map_or_else(|| password::decoy().to_owned(), |(_, h)| h.clone());
-    let typed = form.password.unwrap_or_default();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&hash, &typed))
-        .await
-        .unwrap_or(false);
+    let matches = password::verify_bounded(hash, form.password.unwrap_or_default()).await;
     let Some((user, _)) = found.filter(|_| matches) else {
-        let mut locked = None;
-        for key in &keys {
-            let failures = store.add_login_failure(key, now, &|n| locked_until(n, now)).await?;
-            locked = locked.max(failures.locked_until);
-        }
+        let ip_failures = store.add_login_failure(&ip_key, now, &|n| locked_until(n, now)).await?;
         tracing::info!(%ip, "failed sign-in");
-        let (status, message) = match locked {
+        let (status, message) = match attempt.locked_until.max(ip_failures.locked_until) {
             Some(until) => (StatusCode::TOO_MANY_REQUESTS, wait_message(until, now)),
-            None => (
-                StatusCode::UNAUTHORIZED,
-                "That login and password do not match an account. Check both and try again.".to_owned(),
-            ),
+            None => (StatusCode::UNAUTHORIZED, mismatch.to_owned()),
         };
         return page(&ctx, jar, status, login, next, Some(message)).await;
     };
-    for key in &keys {
-        store.clear_login_failures(key).await?;
-    }
+    // Only the account's record goes: a sign-in to one account must not
+    // wipe out failures this address made against others.
+    store.clear_login_failures(&account_key).await?;
     tracing::info!(user = user.id(), "signed in");
     let jar = start_session(&ctx, jar, user.id()).await?;
     Ok((jar, Redirect::to(&next)).into_response())

@@ -311,9 +311,7 @@ pub async fn change_password(
         .await?
         .map(|(_, hash)| hash)
         .unwrap_or_else(|| password::decoy().to_owned());
-    let matches = tokio::task::spawn_blocking(move || password::verify(&stored, &current))
-        .await
-        .unwrap_or(false);
+    let matches = password::verify_bounded(stored, current).await;
     if !matches {
         let failures = store.add_login_failure(&key, now, &|n| locked_until(n, now)).await?;
         tracing::info!(user = me.id, "wrong current password on a password change");
@@ -342,9 +340,7 @@ pub async fn change_password(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
     store.clear_login_failures(&key).await?;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = password::hash_bounded(new).await;
     // Ends every session, this one too; this browser signs straight back in.
     store.set_password(me.id, &hash).await?;
     let jar = start_session(&ctx, jar, me.id).await?;

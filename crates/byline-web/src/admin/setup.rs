@@ -214,9 +214,7 @@ pub async fn submit(
         display_name: name,
         ..Default::default()
     };
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = password::hash_bounded(pw).await;
     let user = match ctx
         .state
         .store

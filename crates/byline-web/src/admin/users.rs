@@ -202,9 +202,7 @@ pub async fn add(ctx: Ctx, admin: Admin, headers: HeaderMap, Form(form): Form<Ad
         display_name: if name.is_empty() { login.to_string() } else { name },
         ..Default::default()
     };
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = password::hash_bounded(pw).await;
     let email = Some(email.as_str()).filter(|e| !e.is_empty());
     match ctx.state.store.create_user(&login, email, &profile, role, &hash).await {
         Ok(user) => {

@@ -68,8 +68,8 @@ impl<'a> Browser<'a> {
         res.text().await.unwrap()
     }
 
-    /// POSTs a form as-is (no token added).
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> Response {
+    /// A form POST from this browser, ready to send (no token added).
+    pub fn post_request(&self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> reqwest::RequestBuilder {
         let mut req = self
             .site
             .http()
@@ -80,7 +80,12 @@ impl<'a> Browser<'a> {
         if let Some(o) = origin {
             req = req.header("origin", o);
         }
-        let res = req.send().await.unwrap();
+        req
+    }
+
+    /// POSTs a form as-is (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> Response {
+        let res = self.post_request(path, fields, origin).send().await.unwrap();
         self.absorb(&res);
         res
     }
@@ -271,6 +276,43 @@ async fn signing_in_and_out() {
 }
 
 #[tokio::test]
+async fn guesses_sent_in_parallel_are_not_all_checked() {
+    let site = Site::start().await;
+    add_user(&site, "target", "editor");
+    let browsers: Vec<Browser> = (0..24).map(|_| Browser::new(&site)).collect();
+    let mut tokens = Vec::new();
+    for b in &browsers {
+        tokens.push(b.csrf("/admin/login").await);
+    }
+    let mut attempts = tokio::task::JoinSet::new();
+    for (b, csrf) in browsers.iter().zip(&tokens) {
+        let request = b.post_request(
+            "/admin/login",
+            &[
+                ("csrf", csrf.as_str()),
+                ("login", "target"),
+                ("password", "wrong guess here"),
+            ],
+            Some(&site.base),
+        );
+        attempts.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let statuses: Vec<StatusCode> = attempts.join_all().await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert!(checked <= 5, "at most five guesses are checked: {statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
+    assert_eq!(
+        Browser::new(&site).sign_in("target", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account is locked"
+    );
+}
+
+#[tokio::test]
 async fn repeated_failures_lock_the_account_and_the_address() {
     let site = Site::start().await;
     add_user(&site, "jane", "author");
@@ -344,6 +386,10 @@ async fn roles_decide_who_moderates_what() {
     let queue = author.page("/admin/comments").await;
     assert!(queue.contains("On mine") && !queue.contains("On theirs"));
     assert!(!queue.contains("ann@example.com"), "only administrators see emails");
+    let edit = author.page(&format!("/admin/comments/{mine}/edit")).await;
+    assert!(!edit.contains("ann@example.com"), "not in the edit form either");
+    let probe = author.page("/admin/comments?status=pending&q=ann%40example").await;
+    assert!(probe.contains("No comments match"), "nor can a search by email find it");
     let forged = author
         .post(
             "/admin/comments",

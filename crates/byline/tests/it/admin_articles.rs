@@ -384,3 +384,114 @@ async fn warm_home(site: &Site) {
     site.page("/").await;
     site.page("/").await;
 }
+
+#[tokio::test]
+async fn a_contributor_cannot_bring_back_what_an_editor_took_down() {
+    let site = Site::start().await;
+    add_user(&site, "contrib", "contributor");
+    add_user(&site, "ed", "editor");
+    let contributor = signed_in(&site, "contrib").await;
+    let res = save(
+        &contributor,
+        "/admin/articles/new",
+        "/admin/articles",
+        &[("title", "Tip"), ("body", "UNREVIEWED TEXT"), ("status", "draft")],
+    )
+    .await;
+    let id = id_from(&location(&res));
+    let page = format!("/admin/articles/{id}/edit");
+    save(
+        &contributor,
+        &page,
+        &format!("/admin/articles/{id}"),
+        &[("title", "Tip"), ("body", "Checked text."), ("status", "pending")],
+    )
+    .await;
+
+    // The editor publishes it, then takes it down.
+    let ed = signed_in(&site, "ed").await;
+    save(
+        &ed,
+        &page,
+        &format!("/admin/articles/{id}"),
+        &[("title", "Tip"), ("body", "Checked text."), ("status", "published")],
+    )
+    .await;
+    ed.post(&page, &format!("/admin/articles/{id}/trash"), &[]).await;
+
+    // The contributor can neither restore it, nor an old revision of it, nor delete it.
+    assert_eq!(contributor.get(&page).await.status(), StatusCode::FORBIDDEN);
+    let csrf = contributor.csrf("/admin/articles/new").await;
+    for action in ["restore", "delete"] {
+        let res = contributor
+            .post_raw(
+                &format!("/admin/articles/{id}/{action}"),
+                &[("csrf", &csrf)],
+                Some(&site.base),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{action}");
+    }
+    let revisions = ed.page(&format!("/admin/articles/{id}/revisions")).await;
+    let first = attrs(&revisions, ".revision-list li a", "href")
+        .last()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+    let res = contributor
+        .post_raw(
+            &format!("/admin/articles/{id}/revisions/{first}/restore"),
+            &[("csrf", &csrf)],
+            Some(&site.base),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(
+        ed.page("/admin/articles?status=trash").await.contains("Tip"),
+        "still in the trash"
+    );
+    assert!(!site.page("/").await.contains("UNREVIEWED"));
+}
+
+#[tokio::test]
+async fn writers_do_not_see_others_unpublished_work() {
+    let site = Site::start().await;
+    add_user(&site, "contrib", "contributor");
+    add_user(&site, "ed", "editor");
+    let ed = signed_in(&site, "ed").await;
+    save(
+        &ed,
+        "/admin/articles/new",
+        "/admin/articles",
+        &[("title", "Secret plans"), ("body", "x"), ("status", "draft")],
+    )
+    .await;
+    save(
+        &ed,
+        "/admin/articles/new",
+        "/admin/articles",
+        &[("title", "Public piece"), ("body", "x"), ("status", "published")],
+    )
+    .await;
+    let contributor = signed_in(&site, "contrib").await;
+    save(
+        &contributor,
+        "/admin/articles/new",
+        "/admin/articles",
+        &[("title", "My draft"), ("body", "x"), ("status", "draft")],
+    )
+    .await;
+    let list = contributor.page("/admin/articles").await;
+    let titles = texts(&list, "td strong");
+    assert!(
+        titles.contains(&"Public piece".to_owned()) && titles.contains(&"My draft".to_owned()),
+        "{titles:?}"
+    );
+    assert!(!list.contains("Secret plans"), "{titles:?}");
+    assert!(
+        ed.page("/admin/articles").await.contains("Secret plans"),
+        "editors see everything"
+    );
+}
