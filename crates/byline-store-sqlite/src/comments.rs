@@ -31,6 +31,11 @@ const KNOWN_COMMENTER: &str =
 const PARENT: &str =
     "(SELECT article_id || ' ' || status || ' ' || depth || ' ' || root_id FROM comments WHERE id = ?4)";
 
+/// How many approved threads start before the thread whose root is `r`:
+/// the discussion page of any comment in it (see `thread::page_for`).
+const THREADS_BEFORE: &str = "(SELECT count(*) FROM comments c WHERE c.article_id = r.article_id AND c.depth = 1 \
+     AND c.status = 'approved' AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id)))";
+
 /// Optimistic attempts before a submission takes the write lock for its
 /// whole decision (a burst from one address keeps changing its facts).
 const OPTIMISTIC_ATTEMPTS: usize = 3;
@@ -122,11 +127,8 @@ async fn insert_if_unchanged<'c>(
          author_ip, user_agent, body, status, created_at) \
          SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13 \
          WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?14 AND {KNOWN_COMMENTER} = ?15 AND {PARENT} IS ?16 \
-         RETURNING {COMMENT_COLUMNS}, \
-           (SELECT count(*) FROM comments c, comments r \
-            WHERE r.id = (CASE WHEN comments.root_id = 0 THEN comments.id ELSE comments.root_id END) \
-              AND c.article_id = r.article_id AND c.depth = 1 AND c.status = 'approved' \
-              AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id))) AS threads_before"
+         RETURNING {COMMENT_COLUMNS}, (SELECT {THREADS_BEFORE} FROM comments r \
+           WHERE r.id = (CASE WHEN comments.root_id = 0 THEN comments.id ELSE comments.root_id END)) AS threads_before"
     );
     // fetch_all steps the statement to its end: SQLite runs its WAL
     // auto-checkpoint only then, not when a statement is merely reset.
@@ -249,15 +251,12 @@ pub async fn page(
 
 pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreResult<u32> {
     // The approved threads that start before this comment's thread.
-    let before: Option<i64> = sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM comments c WHERE c.article_id = r.article_id AND c.depth = 1 \
-                 AND c.status = 'approved' AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id))) \
-         FROM comments me JOIN comments r ON r.id = me.root_id WHERE me.id = ?",
-    )
-    .bind(id.0)
-    .fetch_optional(pool)
-    .await
-    .map_err(backend)?;
+    let sql = format!("SELECT {THREADS_BEFORE} FROM comments me JOIN comments r ON r.id = me.root_id WHERE me.id = ?");
+    let before: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
     let before = before.ok_or_else(|| not_found(id))?;
     Ok(byline_core::thread::page_for(
         u64::try_from(before).unwrap_or(0),
@@ -341,6 +340,15 @@ pub async fn list(pool: &SqlitePool, status: Option<CommentStatus>, limit: u32) 
     to_comments(rows)
 }
 
+/// The comment an `UPDATE … RETURNING` changed, or `NotFound`.
+fn only_row(rows: Vec<CommentRow>, id: CommentId) -> StoreResult<Comment> {
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(id))?
+        .try_into()
+        .map_err(backend)
+}
+
 pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus) -> StoreResult<Comment> {
     // Moving to the trash remembers where the comment was, for a restore.
     let sql = format!(
@@ -353,11 +361,7 @@ pub async fn set_status(pool: &SqlitePool, id: CommentId, status: CommentStatus)
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found(id))?
-        .try_into()
-        .map_err(backend)
+    only_row(rows, id)
 }
 
 pub async fn restore(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
@@ -366,11 +370,7 @@ pub async fn restore(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
          WHERE id = ? AND status = 'trash' RETURNING {COMMENT_COLUMNS}"
     );
     let rows: Vec<CommentRow> = sqlx::query_as(&sql).bind(id.0).fetch_all(pool).await.map_err(backend)?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found(id))?
-        .try_into()
-        .map_err(backend)
+    only_row(rows, id)
 }
 
 pub async fn update(pool: &SqlitePool, id: CommentId, edit: &CommentEdit) -> StoreResult<Comment> {
@@ -387,11 +387,7 @@ pub async fn update(pool: &SqlitePool, id: CommentId, edit: &CommentEdit) -> Sto
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found(id))?
-        .try_into()
-        .map_err(backend)
+    only_row(rows, id)
 }
 
 pub async fn add_reply(pool: &SqlitePool, reply: &StaffReply) -> StoreResult<Comment> {

@@ -23,6 +23,16 @@ pub fn date_view(at: DateTime<Utc>, tz: Tz) -> DateView {
     }
 }
 
+/// A value for a query string, percent-encoded (search words, `next=`).
+pub fn query_value(s: &str) -> String {
+    const QUERY_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, QUERY_SAFE).to_string()
+}
+
 /// `/avatar/KEY.svg` for an email or other identity string.
 pub fn avatar_url(key: &[u8], identity: &str) -> String {
     format!("/avatar/{}.svg", avatar_key(key, identity))

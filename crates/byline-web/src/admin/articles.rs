@@ -49,18 +49,19 @@ fn kind_of(s: Option<&str>) -> ArticleKind {
     }
 }
 
-/// The status as the admin shows it.
+/// The status as the admin shows it; the trash is the one status the menu
+/// does not offer.
 fn status_label(a: &Article, now: DateTime<Utc>) -> (&'static str, &'static str) {
-    if a.is_scheduled_at(now) {
-        return ("scheduled", "Scheduled");
-    }
-    match a.status {
-        ArticleStatus::Draft => ("draft", "Draft"),
-        ArticleStatus::Pending => ("pending", "Pending review"),
-        ArticleStatus::Published => ("published", "Published"),
-        ArticleStatus::Private => ("private", "Private"),
-        ArticleStatus::Trash => ("trash", "Trash"),
-    }
+    let code = if a.is_scheduled_at(now) {
+        "scheduled"
+    } else {
+        a.status.as_str()
+    };
+    let label = STATUSES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Trash", |(_, label)| *label);
+    (code, label)
 }
 
 /// Past review: published, private, or in the trash after having been
@@ -219,8 +220,7 @@ pub async fn list(ctx: Ctx, admin: Admin, Query(p): Query<ListParams>) -> Result
             ("q", Some(query.clone()).filter(|q| !q.is_empty())),
         ] {
             if let Some(v) = v {
-                let v = percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC);
-                url.push_str(&format!("&{k}={v}"));
+                url.push_str(&format!("&{k}={}", crate::present::query_value(&v)));
             }
         }
         if page > 1 {

@@ -39,51 +39,33 @@ enum Act {
     Delete,
 }
 
+/// Each action's form value, button label and keyboard shortcut (see `admin.js`).
+const ACTS: [(Act, &str, &str, &str); 6] = [
+    (Act::Approve, "approve", "Approve", "a"),
+    (Act::Unapprove, "unapprove", "Unapprove", "u"),
+    (Act::Spam, "spam", "Spam", "s"),
+    (Act::Trash, "trash", "Trash", "t"),
+    (Act::Restore, "restore", "Restore", "z"),
+    (Act::Delete, "delete", "Delete permanently", "D"),
+];
+
 impl Act {
     fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "approve" => Act::Approve,
-            "unapprove" => Act::Unapprove,
-            "spam" => Act::Spam,
-            "trash" => Act::Trash,
-            "restore" => Act::Restore,
-            "delete" => Act::Delete,
-            _ => return None,
-        })
+        ACTS.iter().find(|(_, code, _, _)| *code == s).map(|(act, ..)| *act)
     }
 
     fn code(self) -> &'static str {
-        match self {
-            Act::Approve => "approve",
-            Act::Unapprove => "unapprove",
-            Act::Spam => "spam",
-            Act::Trash => "trash",
-            Act::Restore => "restore",
-            Act::Delete => "delete",
-        }
+        ACTS.iter()
+            .find(|(act, ..)| *act == self)
+            .map_or("", |(_, code, _, _)| code)
     }
 
-    fn label(self) -> &'static str {
-        match self {
-            Act::Approve => "Approve",
-            Act::Unapprove => "Unapprove",
-            Act::Spam => "Spam",
-            Act::Trash => "Trash",
-            Act::Restore => "Restore",
-            Act::Delete => "Delete permanently",
-        }
-    }
-
-    /// The keyboard shortcut (see `admin.js`).
-    fn key(self) -> &'static str {
-        match self {
-            Act::Approve => "a",
-            Act::Unapprove => "u",
-            Act::Spam => "s",
-            Act::Trash => "t",
-            Act::Restore => "z",
-            Act::Delete => "D",
-        }
+    /// The buttons for these actions.
+    fn buttons(acts: &[Act]) -> Vec<Named> {
+        ACTS.iter()
+            .filter(|(act, ..)| acts.contains(act))
+            .map(|(_, value, label, key)| Named { value, label, key })
+            .collect()
     }
 
     /// What makes sense for a comment in `status`.
@@ -171,8 +153,7 @@ fn status_of(s: Option<&str>) -> CommentStatus {
 fn queue_url(status: CommentStatus, query: &str, page: u32) -> String {
     let mut url = format!("/admin/comments?status={}", status.as_str());
     if !query.is_empty() {
-        let q = percent_encoding::utf8_percent_encode(query, percent_encoding::NON_ALPHANUMERIC);
-        url.push_str(&format!("&q={q}"));
+        url.push_str(&format!("&q={}", crate::present::query_value(query)));
     }
     if page > 1 {
         url.push_str(&format!("&page={page}"));
@@ -213,14 +194,7 @@ fn row(ctx: &Ctx, admin: &Admin, c: &Comment, article: Option<&Article>, parent:
             author_name: p.author_name.clone(),
             excerpt: plain_excerpt(&p.body, 25),
         }),
-        actions: Act::offered(c.status)
-            .iter()
-            .map(|a| Named {
-                value: a.code(),
-                label: a.label(),
-                key: a.key(),
-            })
-            .collect(),
+        actions: Act::buttons(Act::offered(c.status)),
         can_reply: c.status == CommentStatus::Approved,
     }
 }
@@ -280,14 +254,7 @@ pub async fn queue(ctx: Ctx, admin: Admin, Query(p): Query<QueueParams>) -> Resu
     let data = QueuePage {
         tabs,
         status: status.as_str(),
-        bulk_actions: Act::offered(status)
-            .iter()
-            .map(|a| Named {
-                value: a.code(),
-                label: a.label(),
-                key: a.key(),
-            })
-            .collect(),
+        bulk_actions: Act::buttons(Act::offered(status)),
         return_to: queue_url(status, &query, page),
         query: query.clone(),
         comments: rows,

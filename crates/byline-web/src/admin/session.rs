@@ -155,7 +155,7 @@ impl FromRequestParts<AppState> for Admin {
         }
         if parts.method == Method::GET || parts.method == Method::HEAD {
             let next = parts.uri.path_and_query().map_or("/admin/", |p| p.as_str());
-            let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
+            let next = crate::present::query_value(next);
             Err(Redirect::to(&format!("/admin/login?next={next}")).into_response())
         } else {
             Err(forbidden("You are not signed in (or your session ended). Sign in and try again.").into_response())

@@ -178,7 +178,7 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
         (false, 1) => "One article found.".to_owned(),
         (false, n) => format!("{} articles found.", thousands(n)),
     };
-    let encoded: String = url_encode(&shown);
+    let encoded: String = crate::present::query_value(&shown);
     let listing = Listing {
         base: format!("/search?q={encoded}"),
         heading: Some(ListHeading {
@@ -216,16 +216,6 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-/// A query string value, percent-encoded.
-fn url_encode(s: &str) -> String {
-    const QUERY_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(s, QUERY_SAFE).to_string()
 }
 
 fn local_midnight(date: NaiveDate, tz: Tz) -> chrono::DateTime<Utc> {
