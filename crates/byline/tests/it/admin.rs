@@ -560,3 +560,34 @@ async fn the_queue_approves_replies_edits_trashes_and_restores() {
     let found = editor.page("/admin/comments?status=approved&q=corrected").await;
     assert_eq!(attrs(&found, ".comment-row", "data-id"), [mine.to_string()]);
 }
+
+#[tokio::test]
+async fn session_cookies_are_secure_over_https_or_when_configured() {
+    for (extra, proto) in [
+        (vec!["--no-sample", "--secure-cookies"], None),
+        (vec!["--no-sample"], Some("https")),
+    ] {
+        let site = Site::start_with(&extra).await;
+        add_user(&site, "ed", "editor");
+        let b = Browser::new(&site);
+        let csrf = b.csrf("/admin/login").await;
+        let mut request = b.post_request(
+            "/admin/login",
+            &[("csrf", csrf.as_str()), ("login", "ed"), ("password", PASSWORD)],
+            None,
+        );
+        if let Some(p) = proto {
+            request = request.header("x-forwarded-proto", p);
+        }
+        let res = request.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("byline_session="))
+            .unwrap();
+        assert!(cookie.contains("Secure"), "{extra:?} {proto:?}: {cookie}");
+    }
+}
