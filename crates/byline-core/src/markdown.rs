@@ -8,26 +8,80 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::article::BodyFormat;
-use crate::html::SanitizedHtml;
+use crate::html::{SanitizedHtml, nesting};
 
 /// Renders an article body: CommonMark with tables, footnotes,
 /// strikethrough and typographic quotes. A block quote whose last line starts
 /// with a dash becomes a quotation with its attribution as a caption.
 pub fn render_article(markdown: &str) -> SanitizedHtml {
+    sanitize_article_html(&article_html(markdown))
+}
+
+/// An article's HTML before sanitising, nested at most [`nesting::MAX_DEPTH`] deep.
+fn article_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let events: Vec<Event> = limit_nesting(Parser::new_ext(markdown, options)).collect();
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     push_with_attributions(&mut out, events);
-    SanitizedHtml::new(ARTICLE_POLICY.clean(&out).to_string())
+    out
+}
+
+/// Deepest nesting a writer may save in an article body (rendering
+/// unwraps anything deeper than [`nesting::MAX_DEPTH`], e.g. in an import).
+pub const MAX_ARTICLE_DEPTH: usize = 64;
+
+/// Deepest nesting of quotes and lists a reader may post in a comment.
+pub const MAX_COMMENT_DEPTH: usize = 16;
+
+/// How deeply a body nests (quotes, lists, raw HTML elements), for
+/// refusing a body nested deeper than readers' pages keep.
+pub fn body_depth(body: &str, format: BodyFormat) -> usize {
+    match format {
+        BodyFormat::Markdown => nesting::depth(&article_html(body)),
+        BodyFormat::Html => nesting::depth(body),
+    }
+}
+
+/// How deeply a comment's quotes and lists nest.
+pub fn comment_depth(markdown: &str) -> usize {
+    nesting::depth(&comment_html(markdown))
+}
+
+/// Markdown's events with the tags that would nest deeper than
+/// [`nesting::MAX_DEPTH`] left out (their text stays), so a text of 65,000
+/// `>` is not turned into as many block quotes: the HTML stays as small as
+/// the text, and the sanitiser's cost linear.
+fn limit_nesting<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    events.filter(move |event| match event {
+        Event::Start(_) => {
+            let keep = depth < nesting::MAX_DEPTH;
+            depth += usize::from(keep);
+            kept.push(keep);
+            keep
+        }
+        Event::End(_) => {
+            let keep = kept.pop().unwrap_or(true);
+            depth -= usize::from(keep);
+            keep
+        }
+        _ => true,
+    })
 }
 
 /// Sanitises HTML written elsewhere (a WordPress import) with the same
 /// policy as Markdown articles, so both kinds of body are equally safe.
 pub fn sanitize_article_html(html: &str) -> SanitizedHtml {
-    SanitizedHtml::new(ARTICLE_POLICY.clean(html).to_string())
+    SanitizedHtml::new(ARTICLE_POLICY.clean(&bounded(html)).to_string())
+}
+
+/// HTML nested no deeper than the sanitiser handles in linear time.
+fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
+    nesting::limit_depth(html, nesting::MAX_DEPTH)
 }
 
 /// Renders a body in its format.
@@ -103,7 +157,7 @@ pub fn html_text(html: &str) -> String {
         }
         spaced.push_str(part);
     }
-    let text = TEXT_ONLY.clean(&spaced).to_string();
+    let text = TEXT_ONLY.clean(&bounded(&spaced)).to_string();
     let decoded = crate::html::decode_entities(&text);
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -121,8 +175,13 @@ fn cut_words(text: &str, words: usize) -> String {
 /// and lists. Raw HTML becomes visible text; headings become paragraphs;
 /// images become their description.
 pub fn render_comment(markdown: &str) -> SanitizedHtml {
+    SanitizedHtml::new(COMMENT_POLICY.clean(&bounded(&comment_html(markdown))).to_string())
+}
+
+/// A comment's HTML before sanitising.
+fn comment_html(markdown: &str) -> String {
     let options = Options::ENABLE_STRIKETHROUGH;
-    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+    let events = limit_nesting(Parser::new_ext(markdown, options)).filter_map(|event| match event {
         Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
         Event::Start(Tag::HtmlBlock) | Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
         Event::End(TagEnd::HtmlBlock) | Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
@@ -132,7 +191,7 @@ pub fn render_comment(markdown: &str) -> SanitizedHtml {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
-    SanitizedHtml::new(COMMENT_POLICY.clean(&out).to_string())
+    out
 }
 
 /// Plain text of the first `words` words of a Markdown body, for excerpts

@@ -6,14 +6,16 @@ use byline_core::html::decode_entities as decode;
 
 /// Converts a WordPress comment body to Markdown.
 pub fn to_markdown(html: &str) -> String {
+    let html = html.replace("\r\n", "\n");
     let mut out = String::with_capacity(html.len());
-    let mut rest = html.replace("\r\n", "\n");
     let mut link_stack: Vec<String> = Vec::new();
+    // Walks the text once: each tag is looked at where it stands.
+    let mut rest = html.as_str();
     while let Some(lt) = rest.find('<') {
         out.push_str(&escape_markdown(&decode(&rest[..lt])));
         let Some(gt) = rest[lt..].find('>') else {
             out.push_str(&escape_markdown(&decode(&rest[lt..])));
-            rest.clear();
+            rest = "";
             break;
         };
         let tag = rest[lt + 1..lt + gt].trim();
@@ -47,9 +49,9 @@ pub fn to_markdown(html: &str) -> String {
             }
             _ => {}
         }
-        rest = rest[lt + gt + 1..].to_owned();
+        rest = &rest[lt + gt + 1..];
     }
-    out.push_str(&escape_markdown(&decode(&rest)));
+    out.push_str(&escape_markdown(&decode(rest)));
     out.trim().to_owned()
 }
 

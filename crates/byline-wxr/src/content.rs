@@ -1026,7 +1026,7 @@ fn wpautop(input: &str) -> String {
     let mut text = format!("{input}\n");
 
     // "Pre tags shouldn't be touched by autop."
-    let mut pre_tags: Vec<(String, String)> = Vec::new();
+    let mut pre_tags: Vec<String> = Vec::new();
     if text.contains("<pre") {
         let mut rebuilt = String::with_capacity(text.len());
         let parts: Vec<&str> = text.split("</pre>").collect();
@@ -1036,10 +1036,9 @@ fn wpautop(input: &str) -> String {
                     // "Malformed HTML?"
                     None => rebuilt.push_str(part),
                     Some(start) => {
-                        let name = format!("<pre wp-pre-tag-{}></pre>", pre_tags.len());
-                        pre_tags.push((name.clone(), format!("{}</pre>", &part[start..])));
                         rebuilt.push_str(&part[..start]);
-                        rebuilt.push_str(&name);
+                        rebuilt.push_str(&format!("{PRE_PLACEHOLDER}{}></pre>", pre_tags.len()));
+                        pre_tags.push(format!("{}</pre>", &part[start..]));
                     }
                 }
             }
@@ -1353,8 +1352,8 @@ fn wpautop(input: &str) -> String {
     }
 
     // "Replace placeholder <pre> tags with their original content."
-    for (name, original) in &pre_tags {
-        text = text.replace(name.as_str(), original);
+    if !pre_tags.is_empty() {
+        text = restore_pre_tags(&text, &pre_tags);
     }
 
     // "Restore newlines in all elements."
@@ -1363,6 +1362,38 @@ fn wpautop(input: &str) -> String {
     }
 
     text
+}
+
+/// How wpautop marks a `<pre>` it set aside: `<pre wp-pre-tag-N></pre>`.
+const PRE_PLACEHOLDER: &str = "<pre wp-pre-tag-";
+
+/// Puts the set-aside `<pre>` elements back, in one pass over the text
+/// (one `replace` per element made a page of many code blocks quadratic).
+fn restore_pre_tags(text: &str, originals: &[String]) -> String {
+    let mut out = String::with_capacity(text.len() + originals.iter().map(String::len).sum::<usize>());
+    let mut rest = text;
+    while let Some(at) = rest.find(PRE_PLACEHOLDER) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PRE_PLACEHOLDER.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let original = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| originals.get(n))
+            .filter(|_| after[digits..].starts_with("></pre>"));
+        match original {
+            Some(original) => {
+                out.push_str(original);
+                rest = &after[digits + "></pre>".len()..];
+            }
+            None => {
+                out.push_str(PRE_PLACEHOLDER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `<br\s*/?>` at `i`; where it ends.

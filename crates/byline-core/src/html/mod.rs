@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub mod nesting;
+
 /// HTML that went through one of byline's sanitisers. Only this crate can
 /// make one, so a template that outputs it unescaped cannot be handed
 /// unchecked text by mistake.
