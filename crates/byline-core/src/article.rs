@@ -4,6 +4,32 @@ use chrono::{DateTime, Utc};
 
 use crate::slug::Slug;
 
+/// Largest article body a writer may save, in bytes: far above any real
+/// article (a 10,000-word feature is about 70 KB), low enough that a page
+/// renders in milliseconds and fits the page cache.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
+
+/// Why `body` cannot be saved as an article, if it cannot: over
+/// [`MAX_BODY_BYTES`], or nested deeper than
+/// [`MAX_ARTICLE_DEPTH`](crate::markdown::MAX_ARTICLE_DEPTH).
+pub fn check_body(body: &str, format: BodyFormat) -> Result<(), String> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(format!(
+            "The text is too long: at most {} MiB ({MAX_BODY_BYTES} bytes); this one has {} bytes.",
+            MAX_BODY_BYTES >> 20,
+            body.len()
+        ));
+    }
+    if crate::markdown::body_exceeds_depth(body, format, crate::markdown::MAX_ARTICLE_DEPTH) {
+        return Err(format!(
+            "The text nests quotes, lists or HTML elements more than {} levels deep; \
+             flatten the innermost ones.",
+            crate::markdown::MAX_ARTICLE_DEPTH
+        ));
+    }
+    Ok(())
+}
+
 /// Posts appear in the home page and archives; pages stand alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ArticleKind {
@@ -281,4 +307,29 @@ pub struct NewArticle {
     pub password: Option<String>,
     /// Pinned to the top of the home page.
     pub sticky: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_over_the_limits_are_refused_with_the_limit_named() {
+        assert!(check_body("A *normal* article.\n\n> with a quote", BodyFormat::Markdown).is_ok());
+        let big = "x".repeat(MAX_BODY_BYTES + 1);
+        assert!(check_body(&big, BodyFormat::Markdown).unwrap_err().contains("2 MiB"));
+        let deep = ">".repeat(200);
+        assert!(
+            check_body(&deep, BodyFormat::Markdown)
+                .unwrap_err()
+                .contains("64 levels")
+        );
+        let divs = "<div>".repeat(65);
+        assert!(check_body(&divs, BodyFormat::Html).is_err());
+        assert!(
+            check_body(&divs, BodyFormat::Markdown).is_err(),
+            "raw HTML in Markdown counts too"
+        );
+        assert!(check_body(&"<div>".repeat(20), BodyFormat::Html).is_ok());
+    }
 }

@@ -89,6 +89,11 @@ impl CommentDraft {
                 "Your comment is too long: at most {MAX_COMMENT} characters, yours has {}.",
                 body.chars().count()
             ));
+        } else if crate::markdown::comment_exceeds_depth(body, crate::markdown::MAX_COMMENT_DEPTH) {
+            errors.comment = Some(format!(
+                "Your comment nests quotes or lists more than {} levels deep; please flatten them.",
+                crate::markdown::MAX_COMMENT_DEPTH
+            ));
         }
 
         if name.is_empty() {
@@ -275,6 +280,14 @@ mod tests {
         ] {
             assert!(url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deeply_nested_quotes_are_refused_at_the_field() {
+        let deep = draft(&">".repeat(65_000), "Ann", "a@b.co", "");
+        assert!(deep.validate().unwrap_err().comment.unwrap().contains("16 levels"));
+        let fine = draft("> > quoting a quote\n\n- a\n  - b", "Ann", "a@b.co", "");
+        assert!(fine.validate().is_ok());
     }
 
     #[test]

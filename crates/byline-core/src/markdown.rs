@@ -36,18 +36,18 @@ pub const MAX_ARTICLE_DEPTH: usize = 64;
 /// Deepest nesting of quotes and lists a reader may post in a comment.
 pub const MAX_COMMENT_DEPTH: usize = 16;
 
-/// How deeply a body nests (quotes, lists, raw HTML elements), for
-/// refusing a body nested deeper than readers' pages keep.
-pub fn body_depth(body: &str, format: BodyFormat) -> usize {
+/// Whether a body nests (quotes, lists, raw HTML elements) deeper than
+/// `limit`, for refusing what readers' pages would not keep.
+pub fn body_exceeds_depth(body: &str, format: BodyFormat, limit: usize) -> bool {
     match format {
-        BodyFormat::Markdown => nesting::depth(&article_html(body)),
-        BodyFormat::Html => nesting::depth(body),
+        BodyFormat::Markdown => nesting::exceeds(&article_html(body), limit),
+        BodyFormat::Html => nesting::exceeds(body, limit),
     }
 }
 
-/// How deeply a comment's quotes and lists nest.
-pub fn comment_depth(markdown: &str) -> usize {
-    nesting::depth(&comment_html(markdown))
+/// Whether a comment's quotes and lists nest deeper than `limit`.
+pub fn comment_exceeds_depth(markdown: &str, limit: usize) -> bool {
+    nesting::exceeds(&comment_html(markdown), limit)
 }
 
 /// Markdown's events with the tags that would nest deeper than

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cache;
 mod conditional;
 mod context;
+mod cpu;
 pub mod error;
 mod headers;
 mod lookup;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// Rendered public pages, and the settings, kept until they change.
     pub cache: Arc<cache::PageCache>,
+    /// Where pages are rendered (off the async workers).
+    render_slots: cpu::RenderSlots,
 }
 
 impl AppState {
@@ -76,8 +79,16 @@ impl AppState {
             password_key: Arc::new(keys::derive(&site_secret, "post-password")),
             csrf_key: Arc::new(keys::derive(&site_secret, "admin-csrf")),
             cache: Arc::new(cache::PageCache::new(feed, &config.cache)),
+            render_slots: cpu::RenderSlots::new(),
             config,
         })
+    }
+}
+
+impl AppState {
+    /// Runs CPU-bound rendering `work` off the async workers (see [`cpu`]).
+    pub async fn render<T>(&self, work: impl FnOnce() -> T) -> T {
+        self.render_slots.run(work).await
     }
 }
 

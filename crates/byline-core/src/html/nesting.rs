@@ -54,8 +54,13 @@ pub fn limit_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
     }
 }
 
-/// How deeply `html`'s elements nest, counted the way [`limit_depth`]
-/// counts (for refusing such input with a clear message).
+/// Whether `html`'s elements nest deeper than `limit`, counted the way
+/// [`limit_depth`] counts (for refusing such input with a clear message).
+pub fn exceeds(html: &str, limit: usize) -> bool {
+    html.bytes().filter(|b| *b == b'<').count() > limit && depth(html) > limit
+}
+
+/// How deeply `html`'s elements nest, counted the way [`limit_depth`] counts.
 pub fn depth(html: &str) -> usize {
     if !html.contains('<') {
         return 0;

@@ -348,13 +348,18 @@ impl ArticleForm {
 struct FormErrors {
     title: Option<String>,
     slug: Option<String>,
+    body: Option<String>,
     status: Option<String>,
     published_at: Option<String>,
 }
 
 impl FormErrors {
     fn any(&self) -> bool {
-        self.title.is_some() || self.slug.is_some() || self.status.is_some() || self.published_at.is_some()
+        self.title.is_some()
+            || self.slug.is_some()
+            || self.body.is_some()
+            || self.status.is_some()
+            || self.published_at.is_some()
     }
 }
 
@@ -446,11 +451,12 @@ async fn editor(
     } else {
         chrome
     };
+    let preview_html = ctx.state.render(|| safe(render_body(&form.body, format))).await;
     let data = EditorPage {
         id: article.map(|a| a.id),
         heading: title.into(),
         action: article.map_or_else(|| "/admin/articles".to_owned(), |a| format!("/admin/articles/{}", a.id)),
-        preview_html: safe(render_body(&form.body, format)),
+        preview_html,
         errors,
         statuses,
         authors,
@@ -549,6 +555,8 @@ fn checked(
     if form.title.trim().is_empty() {
         errors.title = Some("Give the article a headline.".into());
     }
+    let format = BodyFormat::parse(&form.format).unwrap_or_default();
+    errors.body = byline_core::article::check_body(&form.body, format).err();
     let slug = match form.slug.trim() {
         "" => None,
         s => match Slug::parse(&s.to_lowercase()) {
@@ -603,7 +611,7 @@ fn checked(
         title: form.title.trim().to_owned(),
         slug: slug.or_else(|| existing.map(|a| a.slug.clone())),
         body: form.body.clone(),
-        format: BodyFormat::parse(&form.format).unwrap_or_default(),
+        format,
         excerpt: Some(form.excerpt.trim().to_owned()).filter(|e| !e.is_empty()),
         status,
         comments: if form.comments.is_some() {
@@ -760,7 +768,8 @@ pub async fn preview(
     Form(f): Form<PreviewForm>,
 ) -> Result<Response, WebError> {
     admin.check_form(&headers, &ctx.base, &f.csrf)?;
-    let html = render_body(&f.body, BodyFormat::parse(&f.format).unwrap_or_default()).into_string();
+    let format = BodyFormat::parse(&f.format).unwrap_or_default();
+    let html = ctx.state.render(|| render_body(&f.body, format).into_string()).await;
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     response
         .headers_mut()

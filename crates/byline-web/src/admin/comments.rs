@@ -225,14 +225,20 @@ pub async fn queue(ctx: Ctx, admin: Admin, Query(p): Query<QueueParams>) -> Resu
             parents.insert(parent_id, parent);
         }
     }
-    let rows = found
-        .items
-        .iter()
-        .map(|c| {
-            let article = articles.get(&c.article_id).and_then(Option::as_ref);
-            row(&ctx, &admin, c, article, c.parent_id.and_then(|p| parents.get(&p)))
+    // Each row renders a comment's Markdown: CPU work, off the async workers.
+    let rows = ctx
+        .state
+        .render(|| {
+            found
+                .items
+                .iter()
+                .map(|c| {
+                    let article = articles.get(&c.article_id).and_then(Option::as_ref);
+                    row(&ctx, &admin, c, article, c.parent_id.and_then(|p| parents.get(&p)))
+                })
+                .collect()
         })
-        .collect();
+        .await;
     let tabs = [
         ("Pending", CommentStatus::Pending, counts.pending),
         ("Approved", CommentStatus::Approved, counts.approved),

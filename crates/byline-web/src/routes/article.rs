@@ -116,88 +116,90 @@ pub async fn render(
     let page_url = comment_page_path(&url, comment_page);
     let now = chrono::Utc::now();
     let open = accepts_comments(article, settings.close_comments_days, now);
-    let reply_url =
-        |c: &Comment| takes_replies(c, open, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id));
-    let threads = comment_views(
-        nest(discussion.comments, |c| c.id, |c| c.parent_id),
-        article.author_id,
-        &state.avatar_key[..],
-        tz,
-        &reply_url,
-    );
-
-    let form = if open {
-        let reply_to = match form.reply_to {
-            Some(id) => state
-                .store
-                .comment(id)
-                .await?
-                .filter(|c| c.article_id == article.id && takes_replies(c, open, settings))
-                .map(|c| ReplyTarget {
-                    id: c.id.0,
-                    author_name: c.author_name,
-                }),
-            None => None,
-        };
-        Some(CommentFormView {
-            // The fragment brings a refused form back into view.
-            action: "/wp-comments-post.php#respond".into(),
-            article_id: article.id,
-            draft: form.draft,
-            errors: form.errors,
-            notice: form.notice,
-            reply_to,
-            cancel_reply_url: format!("{page_url}#respond"),
-        })
-    } else {
-        None
-    };
-
-    let mut view = article_view(article, author, tz);
-    view.notes = crate::present::note_views(&state.store.article_notes(article.id).await?, tz);
-    let description = excerpt(article);
-    let canonical = ctx.abs(&page_url);
-    let image = first_image(view.body_html.as_str().unwrap_or_default(), &ctx.base);
-    let is_post = article.kind == ArticleKind::Post;
-    let mut feeds = feed_links(&ctx.base, "/", &settings.title);
-    feeds.extend(feed_links(&ctx.base, &url, &format!("Comments on {}", article.title)));
-    let meta = PageMeta {
-        title: article.title.clone(),
-        description: description.clone(),
-        canonical: canonical.clone(),
-        noindex: false,
-        og_type: if is_post { "article" } else { "website" }.into(),
-        json_ld: is_post.then(|| {
-            news_article_json_ld(
-                article,
-                &view.author,
-                &canonical,
-                &ctx.base,
-                &settings.title,
-                image.as_deref(),
-                &description,
-            )
-        }),
-        image,
-        feeds,
-        published: article.published_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
-        modified: article.updated_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
-    };
-    let page = ArticlePage {
-        site: ctx.site(),
-        meta,
-        article: view,
-        discussion: DiscussionView {
-            approved: discussion.approved,
-            threads,
-            pagination: Pagination::new(comment_page, pages, |n| {
-                format!("{}#comments", comment_page_path(&url, n))
+    let reply_to = match form.reply_to.filter(|_| open) {
+        Some(id) => state
+            .store
+            .comment(id)
+            .await?
+            .filter(|c| c.article_id == article.id && takes_replies(c, open, settings))
+            .map(|c| ReplyTarget {
+                id: c.id.0,
+                author_name: c.author_name,
             }),
-            open,
-            form,
-        },
+        None => None,
     };
-    let html = state.renderer.render("article.html", &page)?;
+    let notes = state.store.article_notes(article.id).await?;
+
+    // Everything from here is CPU work: Markdown, sanitising, the template.
+    let html = state
+        .render(|| {
+            let reply_url = |c: &Comment| {
+                takes_replies(c, open, settings).then(|| format!("{page_url}?replytocom={}#respond", c.id))
+            };
+            let threads = comment_views(
+                nest(discussion.comments, |c| c.id, |c| c.parent_id),
+                article.author_id,
+                &state.avatar_key[..],
+                tz,
+                &reply_url,
+            );
+            let form = open.then(|| CommentFormView {
+                // The fragment brings a refused form back into view.
+                action: "/wp-comments-post.php#respond".into(),
+                article_id: article.id,
+                draft: form.draft,
+                errors: form.errors,
+                notice: form.notice,
+                reply_to,
+                cancel_reply_url: format!("{page_url}#respond"),
+            });
+            let mut view = article_view(article, author, tz);
+            view.notes = crate::present::note_views(&notes, tz);
+            let description = excerpt(article);
+            let canonical = ctx.abs(&page_url);
+            let image = first_image(view.body_html.as_str().unwrap_or_default(), &ctx.base);
+            let is_post = article.kind == ArticleKind::Post;
+            let mut feeds = feed_links(&ctx.base, "/", &settings.title);
+            feeds.extend(feed_links(&ctx.base, &url, &format!("Comments on {}", article.title)));
+            let meta = PageMeta {
+                title: article.title.clone(),
+                description: description.clone(),
+                canonical: canonical.clone(),
+                noindex: false,
+                og_type: if is_post { "article" } else { "website" }.into(),
+                json_ld: is_post.then(|| {
+                    news_article_json_ld(
+                        article,
+                        &view.author,
+                        &canonical,
+                        &ctx.base,
+                        &settings.title,
+                        image.as_deref(),
+                        &description,
+                    )
+                }),
+                image,
+                feeds,
+                published: article.published_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
+                modified: article.updated_at.filter(|_| is_post).map(|t| t.to_rfc3339()),
+            };
+            let page = ArticlePage {
+                site: ctx.site(),
+                meta,
+                article: view,
+                discussion: DiscussionView {
+                    approved: discussion.approved,
+                    threads,
+                    pagination: Pagination::new(comment_page, pages, |n| {
+                        format!("{}#comments", comment_page_path(&url, n))
+                    }),
+                    open,
+                    form,
+                },
+            };
+            state.renderer.render("article.html", &page)
+        })
+        .await?;
     // The form disappears when the discussion closes by age: no write marks that moment.
     let closes = comments_close_at(article, settings.close_comments_days).filter(|_| open);
     let mut response = CacheTags::site()

@@ -261,53 +261,59 @@ async fn render_with(
         .into_iter()
         .map(|(id, author)| (id, author_view(&author, &state.avatar_key[..])))
         .collect();
-    let mut summaries: Vec<ArticleSummary> = found
-        .items
-        .iter()
-        .map(|a| {
-            summary_view(
-                a,
-                authors[&a.author_id].clone(),
-                counts.get(&a.id).copied().unwrap_or(0),
-                tz,
-            )
-        })
-        .collect();
-    decorate(&mut summaries);
-    let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
-    let members = listing.members;
-    let is_search = listing.base.starts_with("/search");
-    let page_url = |n: u32| {
-        if is_search {
-            if n <= 1 {
-                listing.base.clone()
-            } else {
-                format!("{}&page={n}", listing.base)
+    let members = listing.members.clone();
+    // Excerpts (Markdown and HTML to text) and the template are CPU work.
+    let html = state
+        .render(|| {
+            let mut summaries: Vec<ArticleSummary> = found
+                .items
+                .iter()
+                .map(|a| {
+                    summary_view(
+                        a,
+                        authors[&a.author_id].clone(),
+                        counts.get(&a.id).copied().unwrap_or(0),
+                        tz,
+                    )
+                })
+                .collect();
+            decorate(&mut summaries);
+            let pages = byline_core::thread::page_count(found.total, settings.posts_per_page);
+            let is_search = listing.base.starts_with("/search");
+            let page_url = |n: u32| {
+                if is_search {
+                    if n <= 1 {
+                        listing.base.clone()
+                    } else {
+                        format!("{}&page={n}", listing.base)
+                    }
+                } else {
+                    list_page_path(&listing.base, n)
+                }
+            };
+            let mut feeds = feed_links(&ctx.base, "/", &settings.title);
+            if let Some((path, title)) = &listing.feed {
+                feeds.extend(feed_links(&ctx.base, path, title));
             }
-        } else {
-            list_page_path(&listing.base, n)
-        }
-    };
-    let mut feeds = feed_links(&ctx.base, "/", &settings.title);
-    if let Some((path, title)) = &listing.feed {
-        feeds.extend(feed_links(&ctx.base, path, title));
-    }
-    let view = ListPage {
-        site: ctx.site(),
-        meta: PageMeta {
-            title: listing.title,
-            description: listing.description.unwrap_or_else(|| settings.tagline.clone()),
-            canonical: ctx.abs(&page_url(page)),
-            noindex: is_search,
-            og_type: listing.og_type.into(),
-            feeds,
-            ..Default::default()
-        },
-        heading: listing.heading,
-        articles: summaries,
-        pagination: Pagination::new(page, pages, page_url),
-    };
-    let response = Html(state.renderer.render("list.html", &view)?).into_response();
+            let view = ListPage {
+                site: ctx.site(),
+                meta: PageMeta {
+                    title: listing.title,
+                    description: listing.description.unwrap_or_else(|| settings.tagline.clone()),
+                    canonical: ctx.abs(&page_url(page)),
+                    noindex: is_search,
+                    og_type: listing.og_type.into(),
+                    feeds,
+                    ..Default::default()
+                },
+                heading: listing.heading,
+                articles: summaries,
+                pagination: Pagination::new(page, pages, page_url),
+            };
+            state.renderer.render("list.html", &view)
+        })
+        .await?;
+    let response = Html(html).into_response();
     Ok(match members {
         Some(tags) => tags.articles(&found.items).on(response),
         None => response,
