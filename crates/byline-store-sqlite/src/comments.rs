@@ -31,10 +31,17 @@ const KNOWN_COMMENTER: &str =
 const PARENT: &str =
     "(SELECT article_id || ' ' || status || ' ' || depth || ' ' || root_id FROM comments WHERE id = ?4)";
 
-/// How many approved threads start before the thread whose root is `r`:
-/// the discussion page of any comment in it (see `thread::page_for`).
-const THREADS_BEFORE: &str = "(SELECT count(*) FROM comments c WHERE c.article_id = r.article_id AND c.depth = 1 \
-     AND c.status = 'approved' AND (c.created_at < r.created_at OR (c.created_at = r.created_at AND c.id < r.id)))";
+/// How many approved threads start before the comment just inserted (as
+/// `comments` in a `RETURNING`): its root's position, or for a new thread
+/// the position after the thread before it (what the `comments_thread_insert`
+/// trigger of migration 0005 stores; `RETURNING` sees the row as inserted).
+/// The discussion page of the comment (see `thread::page_for`).
+const THREADS_BEFORE_NEW: &str = "CASE WHEN comments.root_id = 0 THEN coalesce(( \
+     SELECT p.thread_pos + (p.status = 'approved') FROM comments p \
+     WHERE p.article_id = comments.article_id AND p.depth = 1 \
+       AND (p.created_at, p.id) < (comments.created_at, comments.id) \
+     ORDER BY p.created_at DESC, p.id DESC LIMIT 1), 0) \
+     ELSE (SELECT r.thread_pos FROM comments r WHERE r.id = comments.root_id) END";
 
 /// Optimistic attempts before a submission takes the write lock for its
 /// whole decision (a burst from one address keeps changing its facts).
@@ -127,14 +134,13 @@ async fn insert_if_unchanged<'c>(
          author_ip, user_agent, body, status, created_at) \
          SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13 \
          WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?14 AND {KNOWN_COMMENTER} = ?15 AND {PARENT} IS ?16 \
-         RETURNING {COMMENT_COLUMNS}, (SELECT {THREADS_BEFORE} FROM comments r \
-           WHERE r.id = (CASE WHEN comments.root_id = 0 THEN comments.id ELSE comments.root_id END)) AS threads_before"
+         RETURNING {COMMENT_COLUMNS}, {THREADS_BEFORE_NEW} AS threads_before"
     );
     // fetch_all steps the statement to its end: SQLite runs its WAL
     // auto-checkpoint only then, not when a statement is merely reset.
     let rows: Vec<SubmittedRow> = bind_facts(sqlx::query_as(&sql), c)
         .bind(placement.parent_id.map(|p| p.0))
-        // A new thread's root is its own id, set by the `comments_own_root` trigger.
+        // A new thread's root is its own id, set by the `comments_thread_insert` trigger.
         .bind(placement.root_id.map_or(0, |r| r.0))
         .bind(i64::from(placement.depth))
         .bind(&c.author_url)
@@ -208,32 +214,56 @@ pub async fn page(
     also_visible: &[CommentId],
 ) -> StoreResult<CommentPage> {
     let mut conn = pool.acquire().await.map_err(backend)?;
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM comments WHERE article_id = ");
-    b.push_bind(article_id).push(" AND depth = 1 AND ");
-    push_visible(&mut b, also_visible);
-    let threads: i64 = b.build_query_scalar().fetch_one(&mut *conn).await.map_err(backend)?;
-    let approved: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM comments WHERE article_id = ? AND status = 'approved'")
-            .bind(article_id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(backend)?;
-
-    let mut b: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM comments WHERE article_id = ");
-    b.push_bind(article_id).push(" AND depth = 1 AND ");
-    push_visible(&mut b, also_visible);
-    b.push(" ORDER BY created_at, id LIMIT ")
-        .push_bind(i64::from(per_page))
-        .push(" OFFSET ")
-        .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
-    let roots: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await.map_err(backend)?;
+    let (approved, threads): (i64, i64) = sqlx::query_as(
+        "SELECT coalesce(max(approved), 0), coalesce(max(threads), 0) FROM article_counts WHERE article_id = ?",
+    )
+    .bind(article_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    // The page's threads by position: the approved ones, and the visitor's
+    // own held ones, each shown where it would stand if approved.
+    let first = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let last = first + i64::from(per_page);
+    let mut roots: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT created_at, id FROM comments INDEXED BY comments_by_position \
+         WHERE article_id = ? AND status = 'approved' AND depth = 1 AND thread_pos >= ? AND thread_pos < ?",
+    )
+    .bind(article_id)
+    .bind(first)
+    .bind(last)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    let mut threads = threads;
+    if !also_visible.is_empty() {
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT created_at, id, thread_pos FROM comments WHERE status = 'pending' AND depth = 1 AND article_id = ",
+        );
+        b.push_bind(article_id).push(" AND id IN (");
+        let mut ids = b.separated(", ");
+        for id in also_visible {
+            ids.push_bind(id.0);
+        }
+        b.push(")");
+        let held: Vec<(String, i64, i64)> = b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+        for (created_at, id, pos) in held {
+            // A held thread after the last approved one still needs a page.
+            threads = threads.max(pos + 1);
+            if (first..last).contains(&pos) {
+                roots.push((created_at, id));
+            }
+        }
+    }
+    roots.sort_unstable();
 
     let mut comments = Vec::new();
     if !roots.is_empty() {
-        let mut b: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id IN ("));
+        let mut b: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments INDEXED BY comments_by_root WHERE root_id IN ("
+        ));
         let mut ids = b.separated(", ");
-        for id in &roots {
+        for (_, id) in &roots {
             ids.push_bind(*id);
         }
         b.push(") AND ");
@@ -244,19 +274,19 @@ pub async fn page(
     }
     Ok(CommentPage {
         comments,
-        threads: threads as u64,
-        approved: approved as u64,
+        threads: u64::try_from(threads).unwrap_or(0),
+        approved: u64::try_from(approved).unwrap_or(0),
     })
 }
 
 pub async fn page_of(pool: &SqlitePool, id: CommentId, per_page: u32) -> StoreResult<u32> {
     // The approved threads that start before this comment's thread.
-    let sql = format!("SELECT {THREADS_BEFORE} FROM comments me JOIN comments r ON r.id = me.root_id WHERE me.id = ?");
-    let before: Option<i64> = sqlx::query_scalar(&sql)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?;
+    let before: Option<i64> =
+        sqlx::query_scalar("SELECT r.thread_pos FROM comments me JOIN comments r ON r.id = me.root_id WHERE me.id = ?")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
     let before = before.ok_or_else(|| not_found(id))?;
     Ok(byline_core::thread::page_for(
         u64::try_from(before).unwrap_or(0),
@@ -269,12 +299,12 @@ pub async fn approved_counts(pool: &SqlitePool, article_ids: &[i64]) -> StoreRes
         return Ok(Vec::new());
     }
     let mut b: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT article_id, count(*) FROM comments WHERE status = 'approved' AND article_id IN (");
+        QueryBuilder::new("SELECT article_id, approved FROM article_counts WHERE approved > 0 AND article_id IN (");
     let mut ids = b.separated(", ");
     for id in article_ids {
         ids.push_bind(*id);
     }
-    b.push(") GROUP BY article_id");
+    b.push(")");
     let rows: Vec<(i64, i64)> = b.build_query_as().fetch_all(pool).await.map_err(backend)?;
     Ok(rows.into_iter().map(|(a, n)| (a, n as u64)).collect())
 }

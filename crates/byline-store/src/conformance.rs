@@ -19,6 +19,7 @@ pub async fn run_all(store: &dyn Store) {
     let article = articles(store, author).await;
     search_and_stamps(store, author).await;
     comments(store, article).await;
+    thread_positions(store, author).await;
     change_feed(store, author).await;
     accounts(store).await;
 }
@@ -506,6 +507,151 @@ async fn search_and_stamps(store: &dyn Store, author: i64) {
         stamps.items[0].published_at >= stamps.items[1].published_at,
         "newest first"
     );
+}
+
+/// Checks every comment's page and every page's thread against the
+/// definition: a thread's place is the number of approved threads that
+/// start before it, in (time, id) order. One thread a page.
+async fn check_positions(store: &dyn Store, article: i64, step: &str) {
+    let mut all: Vec<_> = store
+        .comments(None, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.article_id == article)
+        .collect();
+    all.sort_by_key(|c| (c.created_at, c.id));
+    let roots: Vec<_> = all.iter().filter(|c| c.depth == 1).collect();
+    let approved_roots: Vec<_> = roots.iter().filter(|c| c.status == CommentStatus::Approved).collect();
+    for c in &all {
+        let root = roots
+            .iter()
+            .find(|r| r.id == c.root_id)
+            .expect("every comment has a root");
+        let before = approved_roots
+            .iter()
+            .filter(|r| (r.created_at, r.id) < (root.created_at, root.id))
+            .count();
+        assert_eq!(
+            store.comment_page_of(c.id, 1).await.unwrap(),
+            u32::try_from(before).unwrap() + 1,
+            "{step}: the page of comment {} ({:?})",
+            c.id,
+            c.body
+        );
+    }
+    for (i, root) in approved_roots.iter().enumerate() {
+        let page = store
+            .comment_page(article, u32::try_from(i).unwrap() + 1, 1, &[])
+            .await
+            .unwrap();
+        assert_eq!(page.threads, approved_roots.len() as u64, "{step}: threads");
+        assert_eq!(
+            page.comments.first().map(|c| c.id),
+            Some(root.id),
+            "{step}: page {}",
+            i + 1
+        );
+    }
+    let approved = all.iter().filter(|c| c.status == CommentStatus::Approved).count() as u64;
+    let counted = store.approved_comment_counts(&[article]).await.unwrap();
+    assert_eq!(
+        counted.first().map_or(0, |(_, n)| *n),
+        approved,
+        "{step}: the approved count"
+    );
+}
+
+/// Thread positions stay exact whatever order threads arrive, are
+/// approved, spammed, restored or deleted in.
+async fn thread_positions(store: &dyn Store, author: i64) {
+    let now = at("2024-06-01T12:00:00Z");
+    let article = store
+        .create_article(
+            &new_article(author, "Busy discussion", Some("2024-05-01T10:00:00Z")),
+            now,
+        )
+        .await
+        .unwrap()
+        .id;
+    let held = CommentPolicy {
+        moderation: ModerationMode::All,
+        max_depth: 5,
+        flood_seconds: 0,
+        screen: byline_core::moderation::Screen::Clean,
+    };
+    let submit = |c: NewComment| async move {
+        let parent = c.parent_id;
+        let rules = move |f: &_| decide(f, &held, parent);
+        store.submit_comment(&c, &rules).await.unwrap().comment
+    };
+    let approve = |id: CommentId| async move {
+        store.set_comment_status(id, CommentStatus::Approved).await.unwrap();
+    };
+    let mut roots = Vec::new();
+    for i in 0..6 {
+        roots.push(
+            submit(comment(
+                article,
+                &format!("Root{i}"),
+                &format!("Thread {i}"),
+                None,
+                1000 + i * 10,
+            ))
+            .await,
+        );
+    }
+    check_positions(store, article, "all held").await;
+    for i in [3, 1, 5] {
+        approve(roots[i].id).await;
+    }
+    check_positions(store, article, "approved out of order").await;
+    let reply = submit(comment(article, "Rita", "A reply", Some(roots[1].id), 2000)).await;
+    approve(reply.id).await;
+    let deeper = submit(comment(article, "Rex", "Deeper", Some(reply.id), 2010)).await;
+    approve(deeper.id).await;
+    check_positions(store, article, "replies").await;
+    // An older thread arriving late (an import, or a clock set back).
+    let late = submit(comment(article, "Late", "From the past", None, 5)).await;
+    approve(late.id).await;
+    check_positions(store, article, "an older thread approved").await;
+    store
+        .set_comment_status(roots[1].id, CommentStatus::Spam)
+        .await
+        .unwrap();
+    check_positions(store, article, "a thread marked spam").await;
+    approve(roots[1].id).await;
+    store
+        .set_comment_status(roots[3].id, CommentStatus::Trash)
+        .await
+        .unwrap();
+    store.restore_comment(roots[3].id).await.unwrap();
+    check_positions(store, article, "trashed and restored").await;
+    store
+        .add_staff_reply(&crate::StaffReply {
+            parent_id: roots[5].id,
+            author_id: author,
+            author_name: "Staff".into(),
+            author_email: "staff@example.com".into(),
+            author_url: None,
+            author_ip: "192.0.2.9".into(),
+            body: "Thanks".into(),
+            created_at: at("2024-06-01T13:00:00Z"),
+        })
+        .await
+        .unwrap();
+    check_positions(store, article, "a staff reply").await;
+    // Deleting a thread lifts its replies into threads of their own.
+    store.delete_comment(roots[1].id).await.unwrap();
+    check_positions(store, article, "a thread deleted").await;
+    let visible = store.comment_page(article, 1, 100, &[roots[0].id]).await.unwrap();
+    assert!(
+        visible.comments.iter().any(|c| c.id == roots[0].id),
+        "a held thread shows to whom it is given"
+    );
+    let (_, gone) = store.delete_article(article).await.unwrap();
+    assert!(gone > 0);
+    assert!(store.approved_comment_counts(&[article]).await.unwrap().is_empty());
 }
 
 fn comment(article_id: i64, name: &str, body: &str, parent: Option<CommentId>, seconds: i64) -> NewComment {
