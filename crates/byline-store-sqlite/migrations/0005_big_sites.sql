@@ -109,17 +109,56 @@ BEGIN
         WHERE article_id = OLD.article_id;
 END;
 
--- What pages show of a comment changes with its content and status, not
--- with its place in the order (the triggers above move thread_pos of many
--- rows at once) or its root (set once, right after the insert).
+-- A comment shows only under a published article (a draft's, such as an
+-- article an import has not finished, shows nowhere). What pages show of it
+-- changes with its content and status, not with its place in the order (the
+-- triggers above move thread_pos of many rows at once) or its root (set
+-- once, right after the insert).
+DROP TRIGGER changes_comments_insert;
+CREATE TRIGGER changes_comments_insert AFTER INSERT ON comments
+    WHEN NEW.status = 'approved'
+        AND EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_id AND status = 'published')
+BEGIN
+    INSERT INTO record_change (tag) SELECT 'c:' || NEW.article_id UNION SELECT 'm:comments';
+END;
 DROP TRIGGER changes_comments_update;
 CREATE TRIGGER changes_comments_update
     AFTER UPDATE OF article_id, parent_id, depth, author_name, author_url, body, status, kind, author_id, created_at
     ON comments
     WHEN 'approved' IN (OLD.status, NEW.status)
+        AND EXISTS (SELECT 1 FROM articles WHERE id IN (OLD.article_id, NEW.article_id) AND status = 'published')
 BEGIN
     INSERT INTO record_change (tag)
         SELECT 'c:' || NEW.article_id UNION SELECT 'c:' || OLD.article_id UNION SELECT 'm:comments';
+END;
+DROP TRIGGER changes_comments_delete;
+CREATE TRIGGER changes_comments_delete AFTER DELETE ON comments
+    WHEN OLD.status = 'approved'
+        AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id AND status = 'published')
+BEGIN
+    INSERT INTO record_change (tag) SELECT 'c:' || OLD.article_id UNION SELECT 'm:comments';
+END;
+-- So an article that is published or unpublished also changes the site's
+-- comment feed (which shows the comments of published articles only).
+DROP TRIGGER changes_articles_update;
+CREATE TRIGGER changes_articles_update AFTER UPDATE ON articles
+BEGIN
+    INSERT INTO record_change (tag)
+        WITH moved AS (
+            SELECT 1 WHERE 'published' IN (OLD.status, NEW.status)
+                AND (OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at
+                     OR OLD.kind IS NOT NEW.kind OR OLD.author_id IS NOT NEW.author_id
+                     OR OLD.sticky IS NOT NEW.sticky OR OLD.password IS NOT NEW.password)
+        )
+        SELECT 'a:' || NEW.id
+        UNION SELECT 'a:' || OLD.id
+        UNION SELECT 'sitemap' WHERE 'published' IN (OLD.status, NEW.status)
+        UNION SELECT 'm:' || NEW.kind || 's' FROM moved
+        UNION SELECT 'm:' || OLD.kind || 's' FROM moved
+        UNION SELECT 'm:u:' || NEW.author_id FROM moved
+        UNION SELECT 'm:u:' || OLD.author_id FROM moved
+        UNION SELECT 'm:comments' FROM moved
+        UNION SELECT 'm:t:' || term_id FROM article_terms, moved WHERE article_id = NEW.id;
 END;
 
 -- A WordPress import runs in short transactions, so the site stays
@@ -135,9 +174,10 @@ CREATE TABLE import_runs (
 CREATE TABLE import_journal (
     run_id  INTEGER NOT NULL REFERENCES import_runs (id) ON DELETE CASCADE,
     seq     INTEGER PRIMARY KEY,
-    -- created: row `row_id` of `tbl` is the run's; wp_id: the run set the
-    -- row's wp_id; publish: article `row_id` becomes `value` at the end.
-    action  TEXT NOT NULL CHECK (action IN ('created', 'wp_id', 'publish')),
+    -- created: row `row_id` of `tbl` is the run's (an article with a
+    -- `value` takes that status when the run ends); wp_id: the run set the
+    -- row's wp_id.
+    action  TEXT NOT NULL CHECK (action IN ('created', 'wp_id')),
     tbl     TEXT NOT NULL,
     row_id  INTEGER NOT NULL,
     value   TEXT

@@ -86,8 +86,17 @@ pub(crate) async fn insert(
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
-    index(conn, id, &a.title, &a.body, a.format, a.status, a.password.as_deref()).await?;
+    // A new row has no entry in the index yet; only what is public gets one.
+    if is_indexed(a.status, a.password.as_deref()) {
+        index(conn, id, &a.title, &a.body, a.format, a.status, a.password.as_deref()).await?;
+    }
     Ok(id)
+}
+
+/// Whether an article's text belongs in the search index: published, and
+/// not behind a password (snippets would show it).
+pub(crate) fn is_indexed(status: ArticleStatus, password: Option<&str>) -> bool {
+    status == ArticleStatus::Published && password.is_none_or(str::is_empty)
 }
 
 /// `base`, or `base-2`, `base-3`… whichever no other article of the kind uses.
@@ -118,8 +127,7 @@ pub(crate) async fn index(
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
-    // Password-protected text stays out of the index, or snippets would show it.
-    if status == ArticleStatus::Published && password.is_none_or(str::is_empty) {
+    if is_indexed(status, password) {
         sqlx::query("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
             .bind(id)
             .bind(title)

@@ -512,7 +512,14 @@ pub async fn counts(pool: &SqlitePool, article_author: Option<i64>) -> StoreResu
 
 pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-    let gone = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+    let gone = delete_on(&mut tx, id).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(gone)
+}
+
+/// Deletes comment `id` inside the caller's transaction.
+pub(crate) async fn delete_on(tx: &mut SqliteConnection, id: CommentId) -> StoreResult<Comment> {
+    let gone = fetch(&mut *tx, id).await?.ok_or_else(|| not_found(id))?;
     // Replies move up one level to the deleted comment's parent; when a
     // top-level comment goes, each direct reply starts its own thread.
     let sql = format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE root_id = ? ORDER BY depth");
@@ -552,7 +559,6 @@ pub async fn delete(pool: &SqlitePool, id: CommentId) -> StoreResult<Comment> {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    tx.commit().await.map_err(backend)?;
     Ok(gone)
 }
 

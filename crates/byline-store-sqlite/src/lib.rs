@@ -8,6 +8,7 @@ mod authors;
 mod changes;
 mod comments;
 mod editorial;
+mod files;
 mod import;
 mod migrate;
 mod rows;
@@ -25,6 +26,7 @@ use byline_core::{Article, ArticleKind, Comment, CommentId, CommentStatus, NewAr
 use byline_store::accounts::{Failures, User};
 use byline_store::changes::ChangeFeed;
 use byline_store::editorial::{AdminArticleQuery, ArticleNote, NoteKind, Revision};
+use byline_store::import::ImportMode;
 use byline_store::{
     ArticleQuery, ArticleStamp, CommentCounts, CommentEdit, CommentPage, Decide, NewComment, Page, QueueQuery,
     SearchHit, StaffReply, Store, StoreError, StoreResult, SubmitError, Submitted,
@@ -53,29 +55,12 @@ impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and applies
     /// pending migrations.
     pub async fn open(data_dir: &Path) -> StoreResult<Self> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| StoreError::Backend(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+        files::create_private_dir(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(backend)?
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode NORMAL keeps every commit across a process crash;
-            // only a power loss can take back the last transactions.
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            .pragma("temp_store", "memory");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            // A ping before each use is a round trip to the connection's
-            // thread; an embedded database has no network to go stale.
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await
-            .map_err(backend)?;
+        // SQLite gives the WAL and shared-memory files the database's permissions.
+        create_private_file(&path)?;
+        let options = connect_options(&path)?;
+        let writer = writer_pool(options.clone()).await?;
         let mut conn = writer.acquire().await.map_err(backend)?;
         migrate::run(&mut conn).await.map_err(backend)?;
         drop(conn);
@@ -88,6 +73,62 @@ impl SqliteStore {
             .map_err(backend)?;
         Ok(Self { pool, writer, path })
     }
+}
+
+/// How every connection to the database at `path` is set up.
+fn connect_options(path: &Path) -> StoreResult<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")
+        .map_err(backend)?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // In WAL mode NORMAL keeps every commit across a process crash;
+        // only a power loss can take back the last transactions.
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        .pragma("temp_store", "memory")
+        // Checkpoints keep the WAL short; this truncates it back after one
+        // that had to let it grow (a long write), instead of leaving it at
+        // its largest size for good.
+        .pragma("journal_size_limit", (64 << 20).to_string()))
+}
+
+/// The one connection this process writes with.
+async fn writer_pool(options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        // A ping before each use is a round trip to the connection's
+        // thread; an embedded database has no network to go stale.
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
+        .map_err(backend)
+}
+
+/// Creates the database file owner-only before SQLite opens it (or makes
+/// an existing one so, with its WAL files).
+fn create_private_file(path: &Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", path.display())))?;
+        }
+    }
+    files::restrict_file(path)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files::restrict_file(Path::new(&name))?;
+    }
+    Ok(())
 }
 
 /// Maps a driver error to a [`StoreError`], turning unique-constraint
@@ -110,7 +151,7 @@ impl Store for SqliteStore {
         site::set_setting(&self.writer, key, value).await
     }
     async fn site_secret(&self) -> StoreResult<Vec<u8>> {
-        site::secret(&self.writer).await
+        site::secret(&self.pool, &self.writer).await
     }
     async fn flag(&self, name: &str) -> StoreResult<bool> {
         site::flag(&self.pool, name).await
@@ -354,8 +395,11 @@ impl Store for SqliteStore {
         comments::delete(&self.writer, id).await
     }
 
-    async fn begin_import(&self) -> StoreResult<Box<dyn byline_store::import::Import>> {
-        Ok(Box::new(import::SqliteImport::begin(&self.writer).await?))
+    async fn begin_import(&self, mode: ImportMode) -> StoreResult<Box<dyn byline_store::import::Import>> {
+        Ok(Box::new(match mode {
+            ImportMode::Apply => import::SqliteImport::begin(&self.writer).await?,
+            ImportMode::DryRun => import::SqliteImport::begin_dry_run(&self.pool, &self.path).await?,
+        }))
     }
     async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>> {
         articles::by_wp_id(&self.pool, id).await

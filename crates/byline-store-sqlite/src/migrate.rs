@@ -1,6 +1,8 @@
 //! Schema migrations, applied in order on open. `PRAGMA user_version`
-//! records the schema version; the whole run holds SQLite's write lock, so
-//! a CLI command and a starting server cannot migrate at the same time.
+//! records the schema version. A current schema is seen with a read, so
+//! opening a site takes no lock (a long import must not stop `serve` or a
+//! read-only command from starting); a migration holds SQLite's write lock,
+//! so a CLI command and a starting server cannot migrate at the same time.
 
 use sqlx::{Connection, SqliteConnection};
 
@@ -15,6 +17,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
 
 /// Brings the schema up to date.
 pub async fn run(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *conn).await?;
+    if usize::try_from(current).is_ok_and(|v| v == MIGRATIONS.len()) {
+        return Ok(());
+    }
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let current: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
     let current = usize::try_from(current).unwrap_or(0);

@@ -26,15 +26,24 @@ pub async fn set_setting(pool: &SqlitePool, key: &str, value: &str) -> StoreResu
     Ok(())
 }
 
-pub async fn secret(pool: &SqlitePool) -> StoreResult<Vec<u8>> {
+/// The site's secret, made on first use. Read first, so that starting a
+/// site (or a CLI command) takes no write lock once it exists.
+pub async fn secret(readers: &SqlitePool, writer: &SqlitePool) -> StoreResult<Vec<u8>> {
+    let existing: Option<Vec<u8>> = sqlx::query_scalar("SELECT secret FROM site_secret WHERE id = 1")
+        .fetch_optional(readers)
+        .await
+        .map_err(backend)?;
+    if let Some(secret) = existing {
+        return Ok(secret);
+    }
     let fresh: [u8; 32] = rand::random();
     sqlx::query("INSERT INTO site_secret (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
         .bind(&fresh[..])
-        .execute(pool)
+        .execute(writer)
         .await
         .map_err(backend)?;
     sqlx::query_scalar("SELECT secret FROM site_secret WHERE id = 1")
-        .fetch_one(pool)
+        .fetch_one(writer)
         .await
         .map_err(backend)
 }

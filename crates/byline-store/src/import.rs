@@ -155,8 +155,19 @@ pub struct ImportAttachment {
     pub created_at: DateTime<Utc>,
 }
 
-/// An import in progress. Dropping it without [`Import::commit`] rolls
-/// everything back.
+/// What an import run does to the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Imports, while the site keeps working.
+    Apply,
+    /// Does everything on a private copy and reports; the site is untouched
+    /// and not locked.
+    DryRun,
+}
+
+/// An import in progress, written in short transactions so the site stays
+/// writable. End it with [`Import::commit`] or [`Import::abort`]; a run
+/// that is dropped (or whose process dies) is undone by the next one.
 #[async_trait]
 pub trait Import: Send {
     /// Adds an author, or finds the one with the same WordPress id or login.
@@ -173,6 +184,8 @@ pub trait Import: Send {
     async fn attachment(&mut self, attachment: &ImportAttachment) -> StoreResult<Outcome>;
     /// Replaces an imported article's body (galleries resolved late).
     async fn set_body(&mut self, article_id: i64, body: &str) -> StoreResult<()>;
-    /// Makes the whole import permanent.
+    /// Makes the whole import permanent and public.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
+    /// Undoes everything the run did: the site is as it was.
+    async fn abort(self: Box<Self>) -> StoreResult<()>;
 }

@@ -263,8 +263,8 @@ pub trait Store: Send + Sync + 'static {
 
     // --- migration ---
 
-    /// Starts a bulk import; it holds the write lock until committed or dropped.
-    async fn begin_import(&self) -> StoreResult<Box<dyn import::Import>>;
+    /// Starts a bulk import (see [`import::Import`]).
+    async fn begin_import(&self, mode: import::ImportMode) -> StoreResult<Box<dyn import::Import>>;
     /// An article by the WordPress post id it was imported from (or, failing
     /// that, by its own id), for `/?p=ID` links.
     async fn article_by_wp_id(&self, id: i64) -> StoreResult<Option<Article>>;

@@ -5,6 +5,7 @@
 mod commands;
 mod output;
 mod sample;
+mod signals;
 mod wordpress;
 
 use std::path::PathBuf;

@@ -2,6 +2,8 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -37,7 +39,15 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
         ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    let result = import::run(store.as_ref(), &file, dry_run, &mut |items, bytes| {
+    // Ctrl-C (or SIGTERM) stops the run at the next item, and it is undone.
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopper = stop.clone();
+    tokio::spawn(async move {
+        crate::signals::stopped().await;
+        eprintln!("Stopping: undoing the import…");
+        stopper.store(true, Ordering::Relaxed);
+    });
+    let result = import::run(store.as_ref(), &file, dry_run, &stop, &mut |items, bytes| {
         bar.set_position(bytes);
         bar.set_message(format!("{items} items"));
     })

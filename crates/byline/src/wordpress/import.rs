@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use byline_core::author::Login;
@@ -12,7 +13,8 @@ use byline_core::{
 };
 use byline_store::Store;
 use byline_store::import::{
-    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportTerm, ImportedParent, Outcome, Slot,
+    Import, ImportArticle, ImportAttachment, ImportAuthor, ImportComment, ImportMode, ImportTerm, ImportedParent,
+    Outcome, Slot,
 };
 use byline_wxr::content::{self, Attachment};
 use byline_wxr::reader::{self, Record, WxrComment, WxrItem};
@@ -59,17 +61,21 @@ struct Run<'a> {
     late_galleries: Vec<(i64, String)>,
 }
 
-/// Reads `path` and imports it. With `dry_run`, everything is done inside
-/// the transaction and then rolled back, so the report is exact.
+/// Reads `path` and imports it, in short transactions while the site keeps
+/// working. A run that stops (bad input, a failing disk, Ctrl-C) is undone:
+/// the site is as it was. With `dry_run`, the run happens on a private copy
+/// of the site and is thrown away, so the report is exact.
 pub async fn run(
     store: &dyn Store,
     path: &Path,
     dry_run: bool,
+    stop: &AtomicBool,
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<Report> {
     let (records, progress) = reader::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mode = if dry_run { ImportMode::DryRun } else { ImportMode::Apply };
     let mut report = Report::default();
-    let tx = store.begin_import().await?;
+    let tx = store.begin_import(mode).await?;
     let mut run = Run {
         tx,
         report: &mut report,
@@ -80,33 +86,19 @@ pub async fn run(
         attachments: HashMap::new(),
         late_galleries: Vec::new(),
     };
-    let mut items = 0u64;
-    for record in records {
-        let record = record.map_err(|e| {
-            anyhow::anyhow!(
-                "{}: {e}\nNothing was imported: the site is as it was before this run.",
-                path.display()
-            )
-        })?;
-        match record {
-            Record::Site(_) => {}
-            Record::Author(a) => run.author(&a).await?,
-            Record::Term(t) => run.term(&t).await?,
-            Record::Item(item) => {
-                run.item(&item)
-                    .await
-                    .with_context(|| format!("item {} ({:?})", item.id, item.title))?;
-                items += 1;
-                on_progress(items, progress.bytes());
-            }
-        }
-    }
-    run.finish().await?;
+    let outcome = run.all(path, records, &progress, stop, on_progress).await;
     let tx = run.tx;
-    if dry_run {
-        drop(tx);
-    } else {
-        tx.commit().await?;
+    match outcome {
+        Ok(()) if !dry_run => tx.commit().await?,
+        Ok(()) => tx.abort().await?,
+        Err(e) => {
+            if let Err(undo) = tx.abort().await {
+                return Err(e.context(format!(
+                    "the run could not be undone yet ({undo}); the next import undoes it"
+                )));
+            }
+            return Err(e.context("Nothing was imported: the site is as it was before this run."));
+        }
     }
     Ok(report)
 }
@@ -129,6 +121,37 @@ fn slug_or(slug: &str, fallback: &str) -> Option<Slug> {
 }
 
 impl Run<'_> {
+    /// Every record of the file, then what waited for the end.
+    async fn all(
+        &mut self,
+        path: &Path,
+        records: impl Iterator<Item = Result<Record, reader::WxrError>>,
+        progress: &reader::Progress,
+        stop: &AtomicBool,
+        on_progress: &mut dyn FnMut(u64, u64),
+    ) -> anyhow::Result<()> {
+        let mut items = 0u64;
+        for record in records {
+            if stop.load(Ordering::Relaxed) {
+                bail!("the import was interrupted");
+            }
+            let record = record.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            match record {
+                Record::Site(_) => {}
+                Record::Author(a) => self.author(&a).await?,
+                Record::Term(t) => self.term(&t).await?,
+                Record::Item(item) => {
+                    self.item(&item)
+                        .await
+                        .with_context(|| format!("item {} ({:?})", item.id, item.title))?;
+                    items += 1;
+                    on_progress(items, progress.bytes());
+                }
+            }
+        }
+        self.finish().await
+    }
+
     async fn author(&mut self, a: &reader::WxrAuthor) -> anyhow::Result<()> {
         let login = Login::parse(&a.login)
             .or_else(|_| Login::parse(&a.login.replace(' ', "-")))
