@@ -10,7 +10,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_search", include_str!("../migrations/0002_search.sql")),
     ("0003_changes", include_str!("../migrations/0003_changes.sql")),
     ("0004_admin", include_str!("../migrations/0004_admin.sql")),
-    ("0006_client_network", include_str!("../migrations/0006_client_network.sql")),
+    (
+        "0006_client_network",
+        include_str!("../migrations/0006_client_network.sql"),
+    ),
 ];
 
 /// Brings the schema up to date.
