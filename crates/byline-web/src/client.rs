@@ -35,11 +35,6 @@ impl TrustedProxies {
             .to_vec()
     }
 
-    /// The ranges, for the log.
-    pub fn ranges(&self) -> &[IpNet] {
-        &self.0
-    }
-
     fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|r| r.contains(&ip))
     }

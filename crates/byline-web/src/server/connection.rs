@@ -42,16 +42,19 @@ pub(super) async fn serve(
     };
     let conn = http.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
+    // Busy when shutdown began: hyper closes it once the response is out
+    // (dropping it as soon as the body is written could cut off the part
+    // still waiting for a slow reader).
     let mut finishing = false;
     loop {
         let now = *phase.borrow_and_update();
         let stage_now = *stage.borrow_and_update();
-        if now.close || stage_now == Stage::Closing || (stage_now == Stage::Draining && now.in_flight == 0) {
+        let idle_at_shutdown = stage_now == Stage::Draining && now.in_flight == 0 && !finishing;
+        if now.close || stage_now == Stage::Closing || idle_at_shutdown {
             // Dropping the connection closes it.
             return;
         }
         if stage_now == Stage::Draining && !finishing {
-            // Finish the response in flight, then close.
             conn.as_mut().graceful_shutdown();
             finishing = true;
         }
@@ -79,7 +82,6 @@ pub(super) async fn serve(
 }
 
 /// The site, as hyper calls it for each request on one connection.
-#[derive(Clone)]
 struct Requests {
     app: Router,
     peer: SocketAddr,

@@ -21,6 +21,13 @@ pub(super) struct Phase {
     pub close: bool,
 }
 
+impl Phase {
+    /// Since when it has been idle, if it may be closed to make room.
+    fn closable(&self) -> Option<Instant> {
+        (self.in_flight == 0 && !self.close).then_some(self.idle_since)
+    }
+}
+
 /// Every open connection.
 #[derive(Default)]
 pub(super) struct Connections {
@@ -54,9 +61,7 @@ impl Connections {
 
     /// Whether one could be closed to make room.
     pub fn has_idle(&self) -> bool {
-        self.table()
-            .values()
-            .any(|p| p.borrow().in_flight == 0 && !p.borrow().close)
+        self.table().values().any(|p| p.borrow().closable().is_some())
     }
 
     /// Tells the connection idle the longest to close. False when none is
@@ -65,12 +70,12 @@ impl Connections {
         let idlest = self
             .table()
             .values()
-            .filter(|p| p.borrow().in_flight == 0 && !p.borrow().close)
-            .min_by_key(|p| p.borrow().idle_since)
-            .cloned();
+            .filter_map(|p| Some((p.borrow().closable()?, p.clone())))
+            .min_by_key(|(since, _)| *since)
+            .map(|(_, p)| p);
         idlest.is_some_and(|p| {
             p.send_if_modified(|phase| {
-                let idle = phase.in_flight == 0 && !phase.close;
+                let idle = phase.closable().is_some();
                 phase.close |= idle;
                 idle
             })

@@ -41,20 +41,39 @@ pub struct Args {
     #[arg(long, env = "BYLINE_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
     /// Seconds a client may take to send a request head (from connecting, or from the previous response).
-    #[arg(long, value_name = "SECONDS", env = "BYLINE_HEADER_TIMEOUT",
-          default_value_t = ServerConfig::DEFAULT_HEADER_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "BYLINE_HEADER_TIMEOUT",
+        default_value_t = ServerConfig::DEFAULT_HEADER_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     header_timeout: u64,
     /// Seconds a connection stays open with no request in flight.
-    #[arg(long, value_name = "SECONDS", env = "BYLINE_KEEPALIVE_TIMEOUT",
-          default_value_t = ServerConfig::DEFAULT_KEEPALIVE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "BYLINE_KEEPALIVE_TIMEOUT",
+        default_value_t = ServerConfig::DEFAULT_KEEPALIVE_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     keepalive_timeout: u64,
     /// Most connections open at once; at the cap the longest-idle one is closed for a new visitor.
-    #[arg(long, value_name = "N", env = "BYLINE_MAX_CONNECTIONS",
-          default_value_t = ServerConfig::DEFAULT_MAX_CONNECTIONS, value_parser = at_least_one)]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BYLINE_MAX_CONNECTIONS",
+        default_value_t = ServerConfig::DEFAULT_MAX_CONNECTIONS,
+        value_parser = at_least_one
+    )]
     max_connections: usize,
     /// Seconds shutdown waits for responses in flight before closing every connection.
-    #[arg(long, value_name = "SECONDS", env = "BYLINE_SHUTDOWN_GRACE",
-          default_value_t = ServerConfig::DEFAULT_SHUTDOWN_GRACE_SECS)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "BYLINE_SHUTDOWN_GRACE",
+        default_value_t = ServerConfig::DEFAULT_SHUTDOWN_GRACE_SECS
+    )]
     shutdown_grace: u64,
     /// Mark admin cookies Secure even if the site's address is http:// (behind a TLS proxy).
     #[arg(long, env = "BYLINE_SECURE_COOKIES")]
