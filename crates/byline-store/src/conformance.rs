@@ -19,9 +19,9 @@ pub async fn run_all(store: &dyn Store) {
     let article = articles(store, author).await;
     search_and_stamps(store, author).await;
     comments(store, article).await;
-    flood_by_network(store, author).await;
     change_feed(store, author).await;
     accounts(store).await;
+    flood_by_network(store, author).await;
 }
 
 async fn accounts(store: &dyn Store) {
