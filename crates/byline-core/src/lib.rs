@@ -5,6 +5,7 @@
 
 pub mod article;
 pub mod author;
+pub mod client_net;
 pub mod comment;
 pub mod comment_form;
 pub mod fingerprint;

@@ -18,14 +18,15 @@ use crate::time::{decode_opt, encode};
 
 // The facts a submission is decided on, as SQL over the numbered
 // parameters ?1 email, ?2 name, ?3 article, ?4 requested parent, ?5 text,
-// ?6 client address. WordPress's duplicate rule: same article, same parent,
-// same text, same name or email, not in the trash (asked once by email and
-// once by name, so each half uses an index).
+// ?6 client network (`byline_core::client_net`: what the flood check counts
+// by; the insert binds the full address last). WordPress's duplicate rule:
+// same article, same parent, same text, same name or email, not in the
+// trash (asked once by email and once by name, so each half uses an index).
 const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND article_id = ?3 \
      AND parent_id IS ?4 AND body = ?5 AND status != 'trash' \
      UNION ALL SELECT 1 FROM comments WHERE author_name = ?2 AND article_id = ?3 \
      AND parent_id IS ?4 AND body = ?5 AND status != 'trash')";
-const LAST_FROM_ADDRESS: &str = "(SELECT max(created_at) FROM comments WHERE author_ip = ?6)";
+const LAST_FROM_ADDRESS: &str = "(SELECT max(created_at) FROM comments WHERE author_net = ?6)";
 const KNOWN_COMMENTER: &str =
     "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND author_name = ?2 AND status = 'approved')";
 const PARENT: &str =
@@ -131,8 +132,8 @@ async fn insert_if_unchanged<'c>(
     let placement = decide(&read.facts)?;
     let sql = format!(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-         author_ip, user_agent, body, status, created_at) \
-         SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13 \
+         author_net, user_agent, body, status, created_at, author_ip) \
+         SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13, ?17 \
          WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?14 AND {KNOWN_COMMENTER} = ?15 AND {PARENT} IS ?16 \
          RETURNING {COMMENT_COLUMNS}, {THREADS_BEFORE_NEW} AS threads_before"
     );
@@ -150,6 +151,7 @@ async fn insert_if_unchanged<'c>(
         .bind(&read.last)
         .bind(read.facts.known_commenter)
         .bind(&read.parent)
+        .bind(&c.author_ip)
         .fetch_all(on)
         .await
         .map_err(backend)?;
@@ -178,7 +180,7 @@ fn bind_facts<'q, O>(
         .bind(c.article_id)
         .bind(c.parent_id.map(|p| p.0))
         .bind(&c.body)
-        .bind(&c.author_ip)
+        .bind(byline_core::client_net::network_key(&c.author_ip))
 }
 
 /// Reads [`PARENT`]'s "article status depth root".

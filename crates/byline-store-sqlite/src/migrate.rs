@@ -13,6 +13,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_changes", include_str!("../migrations/0003_changes.sql")),
     ("0004_admin", include_str!("../migrations/0004_admin.sql")),
     ("0005_big_sites", include_str!("../migrations/0005_big_sites.sql")),
+    (
+        "0006_client_network",
+        include_str!("../migrations/0006_client_network.sql"),
+    ),
 ];
 
 /// Brings the schema up to date.

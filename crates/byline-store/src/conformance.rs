@@ -22,6 +22,7 @@ pub async fn run_all(store: &dyn Store) {
     thread_positions(store, author).await;
     change_feed(store, author).await;
     accounts(store).await;
+    flood_by_network(store, author).await;
 }
 
 async fn accounts(store: &dyn Store) {
@@ -801,4 +802,47 @@ async fn comments(store: &dyn Store, article: i64) {
 
     let (_, gone) = store.delete_article(article).await.unwrap();
     assert_eq!(gone, 4, "an article takes its comments with it");
+}
+
+/// The flood check counts a client by its network
+/// (`byline_core::client_net`), whatever the address it came from.
+async fn flood_by_network(store: &dyn Store, author: i64) {
+    let article = store
+        .create_article(
+            &new_article(author, "Flood", Some("2024-01-03T10:00:00Z")),
+            at("2024-06-01T12:00:00Z"),
+        )
+        .await
+        .unwrap()
+        .id;
+    let policy = CommentPolicy {
+        moderation: ModerationMode::All,
+        max_depth: 3,
+        flood_seconds: 15,
+        screen: byline_core::moderation::Screen::Clean,
+    };
+    let rules = move |f: &_| decide(f, &policy, None);
+    let pairs = [
+        ("2001:db8:7:8::1", "2001:db8:7:8:ffff::2", "one IPv6 /64"),
+        ("198.51.100.9", "::ffff:198.51.100.9", "an IPv4 address, mapped or not"),
+    ];
+    for (n, (first_ip, second_ip, what)) in (0..).zip(pairs) {
+        let mut first = comment(article, "Eve", &format!("First {n}"), None, 1000 + n * 100);
+        first.author_ip = first_ip.into();
+        let stored = store.submit_comment(&first, &rules).await.unwrap().comment;
+        assert_eq!(stored.author_ip, first_ip, "the full address is kept");
+        let mut second = comment(article, "Eve", &format!("Second {n}"), None, 1005 + n * 100);
+        second.author_ip = second_ip.into();
+        assert!(
+            matches!(
+                store.submit_comment(&second, &rules).await,
+                Err(SubmitError::Rejected(_))
+            ),
+            "{what} shares the flood limit"
+        );
+    }
+    let mut neighbour = comment(article, "Eve", "Next network", None, 1006);
+    neighbour.author_ip = "2001:db8:7:9::1".into();
+    store.submit_comment(&neighbour, &rules).await.unwrap();
+    store.delete_article(article).await.unwrap();
 }

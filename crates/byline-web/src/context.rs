@@ -10,6 +10,7 @@ use byline_core::Settings;
 use byline_render::view::SiteView;
 
 use crate::AppState;
+use crate::client::Client;
 use crate::error::WebError;
 
 /// The request's view of the site.
@@ -46,7 +47,7 @@ impl FromRequestParts<AppState> for Ctx {
         // Picks up changes committed anywhere (the CLI included) first.
         state.cache.sync()?;
         let settings = state.cache.settings(state.store.as_ref()).await?;
-        let base = base_url(&settings, &parts.headers, state.config.trust_forwarded_for);
+        let base = base_url(&settings, &parts.headers, Client::is_https(&parts.extensions));
         Ok(Self {
             state: state.clone(),
             settings,
@@ -65,10 +66,11 @@ pub fn site_view(settings: &Settings, base: &str) -> SiteView {
     }
 }
 
-/// The configured `site_url`, or the address the request came to. A Host
-/// header with anything but host-name characters is ignored, so it cannot
-/// inject markup into links.
-pub fn base_url(settings: &Settings, headers: &HeaderMap, trust_proxy: bool) -> String {
+/// The configured `site_url`, or the address the request came to (`https`
+/// when the client used it, see [`Client::is_https`]). A Host header with
+/// anything but host-name characters is ignored, so it cannot inject markup
+/// into links.
+pub fn base_url(settings: &Settings, headers: &HeaderMap, https: bool) -> String {
     if !settings.site_url.is_empty() {
         return settings.site_url.clone();
     }
@@ -77,10 +79,5 @@ pub fn base_url(settings: &Settings, headers: &HeaderMap, trust_proxy: bool) -> 
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
         .unwrap_or("localhost");
-    let https = trust_proxy
-        && headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     format!("{}://{host}", if https { "https" } else { "http" })
 }

@@ -11,6 +11,7 @@ use byline_render::view::{ErrorPage, PageMeta};
 use byline_store::StoreError;
 
 use crate::AppState;
+use crate::client::Client;
 use crate::context::{base_url, site_view};
 
 /// What went wrong, as the visitor should hear it.
@@ -123,6 +124,7 @@ fn generic(status: StatusCode) -> ErrorInfo {
 /// Renders error responses as themed HTML pages, keeping their status.
 pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
+    let https = Client::is_https(request.extensions());
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response
@@ -139,10 +141,7 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
         .cloned()
         .unwrap_or_else(|| generic(status));
     let site = match state.store.settings().await {
-        Ok(settings) => site_view(
-            &settings,
-            &base_url(&settings, &headers, state.config.trust_forwarded_for),
-        ),
+        Ok(settings) => site_view(&settings, &base_url(&settings, &headers, https)),
         Err(e) => {
             tracing::error!(error = %e, "cannot load settings for an error page");
             return response;

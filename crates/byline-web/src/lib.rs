@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod cache;
+pub mod client;
 mod conditional;
 mod context;
 mod cpu;
@@ -14,6 +15,7 @@ pub mod password;
 mod present;
 mod routes;
 pub mod scheduler;
+pub mod server;
 mod visitor;
 
 use std::sync::Arc;
@@ -29,9 +31,9 @@ pub use routes::router;
 /// Process settings of the web layer (site settings live in the store).
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
-    /// Take the client address from the last `X-Forwarded-For` entry; only
-    /// safe behind a reverse proxy that sets it.
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// are believed.
+    pub trusted_proxies: client::TrustedProxies,
     /// Mark admin cookies `Secure` even when the site's address is plain
     /// HTTP (behind a proxy that terminates TLS without saying so).
     pub secure_cookies: bool,
@@ -98,13 +100,13 @@ impl FromRef<AppState> for Key {
     }
 }
 
-/// Serves the site on `listener` until `shutdown` completes, then lets the
-/// requests in flight finish.
+/// Serves the site on `listener` until `shutdown` completes, with the
+/// connection bounds of `config` (see [`server::serve`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    config: server::ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    server::serve(listener, router(state), config, shutdown).await
 }

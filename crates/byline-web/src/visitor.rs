@@ -2,9 +2,6 @@
 //! cookie, not an account) and, when they opt in, their name, email and
 //! website for the next comment.
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::http::HeaderMap;
 use axum_extra::extract::SignedCookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use byline_core::CommentId;
@@ -131,21 +128,6 @@ fn escape(s: &str) -> String {
 
 fn unescape(s: &str) -> Option<String> {
     percent_decode_str(s).decode_utf8().ok().map(|s| s.into_owned())
-}
-
-/// The client's address: the peer, or the proxy-reported one when the
-/// operator said a proxy sets `X-Forwarded-For`.
-pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_forwarded_for: bool) -> IpAddr {
-    if trust_forwarded_for
-        && let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return ip;
-    }
-    peer.ip()
 }
 
 #[cfg(test)]

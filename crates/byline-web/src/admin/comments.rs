@@ -4,9 +4,8 @@
 //! commenters' email addresses.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, Query, RawForm};
+use axum::extract::{Path, Query, RawForm};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::comment_form::{is_valid_email, normalise_url};
@@ -21,10 +20,11 @@ use serde::{Deserialize, Serialize};
 use super::dashboard::notice_text;
 use super::page::{Chrome, own_articles_only, render};
 use super::session::{Admin, forbidden};
+use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::lookup;
 use crate::present::article_path;
-use crate::{lookup, visitor};
 
 const PER_PAGE: u32 = 20;
 
@@ -436,7 +436,7 @@ pub async fn reply_form(ctx: Ctx, admin: Admin, Path(id): Path<i64>) -> Result<R
 pub async fn reply(
     ctx: Ctx,
     admin: Admin,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<CommentFields>,
@@ -465,7 +465,7 @@ pub async fn reply(
             author_name: author.profile.display_name.clone(),
             author_email: author.email.clone().unwrap_or_default(),
             author_url: author.profile.website.clone(),
-            author_ip: visitor::client_ip(peer, &headers, ctx.state.config.trust_forwarded_for).to_string(),
+            author_ip: client.ip.to_string(),
             body: text,
             created_at: Utc::now(),
         })

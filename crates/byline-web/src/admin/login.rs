@@ -2,10 +2,8 @@
 //! client address: after a few failures both are locked for a delay that
 //! grows, and while locked even the right password is refused.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, Query};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -18,9 +16,10 @@ use super::page::{Chrome, render};
 use super::session::{
     self, Admin, PRESESSION_COOKIE, SESSION_COOKIE, SESSION_DAYS, check_form, cookie, csrf_token, new_token, token_hash,
 };
+use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
-use crate::{AppState, password, visitor};
+use crate::{AppState, password};
 
 /// `?next=` on the sign-in page.
 #[derive(Debug, Deserialize, Default)]
@@ -132,7 +131,7 @@ pub struct LoginForm {
 /// Checks a sign-in.
 pub async fn submit(
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
@@ -143,14 +142,14 @@ pub async fn submit(
     let login = form.login.unwrap_or_default().trim().to_owned();
     let next = safe_next(form.next.as_deref());
     let now = Utc::now();
-    let ip = visitor::client_ip(peer, &headers, ctx.state.config.trust_forwarded_for);
     let mismatch = "That login and password do not match an account. Check both and try again.";
     // A login no account can have costs nothing and leaves nothing stored.
     if Login::parse(&login).is_err() {
         return page(&ctx, jar, StatusCode::UNAUTHORIZED, login, next, Some(mismatch.into())).await;
     }
     let account_key = format!("login:{}", login.to_lowercase());
-    let ip_key = format!("ip:{ip}");
+    // By network, as the flood check: an IPv6 client by its /64.
+    let ip_key = format!("ip:{}", client.network());
 
     let before = store.login_failures(&account_key, now).await?;
     let by_ip = store.login_failures(&ip_key, now).await?;
@@ -181,7 +180,7 @@ pub async fn submit(
     let matches = password::verify_bounded(hash, form.password.unwrap_or_default()).await;
     let Some((user, _)) = found.filter(|_| matches) else {
         let ip_failures = store.add_login_failure(&ip_key, now, &|n| locked_until(n, now)).await?;
-        tracing::info!(%ip, "failed sign-in");
+        tracing::info!(ip = %client.ip, "failed sign-in");
         let (status, message) = match attempt.locked_until.max(ip_failures.locked_until) {
             Some(until) => (StatusCode::TOO_MANY_REQUESTS, wait_message(until, now)),
             None => (StatusCode::UNAUTHORIZED, mismatch.to_owned()),

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::SignedCookieJar;
 
 use super::{CacheTags, Entry};
+use crate::client::Client;
 use crate::{AppState, context, visitor};
 
 /// Largest body kept; bigger responses are served but not cached.
@@ -34,7 +35,7 @@ pub async fn serve_cached(State(state): State<AppState>, mut request: Request, n
         Ok(s) => s,
         Err(_) => return next.run(request).await,
     };
-    let base = context::base_url(&settings, request.headers(), state.config.trust_forwarded_for);
+    let base = context::base_url(&settings, request.headers(), Client::is_https(request.extensions()));
     let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
     let key: Arc<str> = format!("{base}{path}").into();
     if let Some(entry) = cache.get(&key) {

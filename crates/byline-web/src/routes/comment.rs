@@ -3,10 +3,7 @@
 //! comment; every refusal renders the article again with the visitor's
 //! text in the form and the reason next to the field.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::ConnectInfo;
 use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,6 +19,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::article::{self, FormState, Viewer};
+use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::present::article_path;
@@ -45,7 +43,7 @@ pub struct CommentForm {
 /// Handles a submitted comment.
 pub async fn post_comment(
     ctx: Ctx,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     jar: SignedCookieJar,
     form: Result<Form<CommentForm>, FormRejection>,
@@ -142,7 +140,7 @@ pub async fn post_comment(
         author_name: valid.name,
         author_email: valid.email,
         author_url: valid.url,
-        author_ip: visitor::client_ip(peer, &headers, state.config.trust_forwarded_for).to_string(),
+        author_ip: client.ip.to_string(),
         user_agent: user_agent.chars().take(255).collect(),
         body: valid.body,
         created_at: now,

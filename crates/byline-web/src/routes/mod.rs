@@ -67,5 +67,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(referrer)
                 .layer(frames),
         )
+        // Outermost: every layer and handler reads the client it resolves.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::client::resolve,
+        ))
         .with_state(state)
 }

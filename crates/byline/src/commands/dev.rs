@@ -321,7 +321,12 @@ async fn start_server(data: &Path) -> anyhow::Result<std::net::SocketAddr> {
     let state = byline_web::AppState::open(store, Default::default()).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(byline_web::serve(listener, state, std::future::pending()));
+    tokio::spawn(byline_web::serve(
+        listener,
+        state,
+        Default::default(),
+        std::future::pending(),
+    ));
     Ok(addr)
 }
 

@@ -78,34 +78,8 @@ pub fn cli_in(dir: &Path, args: &[&str]) -> Cli {
 /// Starts `byline serve` on a random port in `dir` with extra args; returns
 /// the child, the base URL and the server's later lines of output.
 pub fn spawn_server(dir: &Path, extra: &[&str]) -> (Child, String, Arc<Mutex<Vec<String>>>) {
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("BYLINE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start byline serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut reader = BufReader::new(stdout);
-    let mut line = String::new();
-    reader.read_line(&mut line).expect("read the listening line");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let sink = output.clone();
-    std::thread::spawn(move || {
-        for line in reader.lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    (child, base, output)
+    let server = launch_server(dir, extra, false);
+    (server.child, server.base, server.output)
 }
 
 impl Site {
@@ -117,12 +91,16 @@ impl Site {
         site
     }
 
-    /// A site started with the given `serve` arguments.
+    /// A site started with the given `serve` arguments, behind a proxy on
+    /// loopback (the tests), so `x-forwarded-for` stands for many visitors.
     pub async fn start_with(extra: &[&str]) -> Self {
+        Self::start_direct(&[&["--trusted-proxy", "127.0.0.1/32"], extra].concat()).await
+    }
+
+    /// A site started with exactly the given `serve` arguments.
+    pub async fn start_direct(args: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut args = vec!["--trust-forwarded-for"];
-        args.extend_from_slice(extra);
-        let (server, base, output) = spawn_server(dir.path(), &args);
+        let (server, base, output) = spawn_server(dir.path(), args);
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
@@ -400,4 +378,120 @@ pub fn form<'a>(article: &'a str, comment: &'a str, name: &'a str, email: &'a st
         ("url", ""),
         ("comment_parent", "0"),
     ]
+}
+
+/// A `byline serve` started by [`launch_server`].
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    /// What it printed after its first line.
+    pub output: Arc<Mutex<Vec<String>>>,
+    /// Its log (standard error), when kept.
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Whether a log line contains `text` (waits up to five seconds).
+    pub fn logged(&self, text: &str) -> bool {
+        for _ in 0..250 {
+            if self.log.lock().unwrap().iter().any(|l| l.contains(text)) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+/// Starts `byline serve` on a random port in `dir` with extra args, keeping
+/// its log when `keep_log` (else it goes to the test's standard error).
+pub fn launch_server(dir: &Path, extra: &[&str], keep_log: bool) -> Server {
+    let mut command = Command::new(BIN);
+    command.args(serve_args(dir, extra));
+    launch(command, keep_log)
+}
+
+/// The arguments of `byline serve` on a random loopback port in `dir`.
+pub fn serve_args(dir: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["--data".into(), dir.into()];
+    args.extend(["serve", "--listen", "127.0.0.1:0"].map(Into::into));
+    args.extend(extra.iter().map(Into::into));
+    args
+}
+
+/// The path of the `byline` binary under test.
+pub fn bin() -> &'static str {
+    BIN
+}
+
+/// Starts `command` (a `byline serve`, perhaps through a wrapper) and reads
+/// the address it prints.
+pub fn launch(mut command: Command, keep_log: bool) -> Server {
+    let mut child = command
+        .env("BYLINE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(if keep_log { Stdio::piped() } else { Stdio::inherit() })
+        .spawn()
+        .expect("start byline serve");
+    let log = match child.stderr.take() {
+        Some(stderr) => keep_lines(BufReader::new(stderr)),
+        None => Arc::default(),
+    };
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("read the listening line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    Server {
+        child,
+        base,
+        output: keep_lines(reader),
+        log,
+    }
+}
+
+/// Collects the lines `reader` yields, on a thread of its own.
+fn keep_lines(reader: impl BufRead + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+/// A server of its own (with the sample article), its log kept; killed
+/// when dropped.
+pub struct Running {
+    pub dir: tempfile::TempDir,
+    pub server: Server,
+}
+
+impl Running {
+    /// `byline serve` with `extra` arguments in a new data directory.
+    pub fn start(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = launch_server(dir.path(), extra, true);
+        Self { dir, server }
+    }
+
+    /// The sample article's path.
+    pub fn article(&self) -> String {
+        let out = cli_in(self.dir.path(), &["post", "list", "--json"]).ok();
+        let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+        list[0]["path"].as_str().expect("the sample article").to_owned()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.server.child.kill();
+        let _ = self.server.child.wait();
+    }
 }
