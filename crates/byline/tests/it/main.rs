@@ -11,5 +11,6 @@ mod discovery;
 mod discussion;
 mod page_cache;
 mod privacy;
+mod revalidation;
 mod support;
 mod wordpress;
