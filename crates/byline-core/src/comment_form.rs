@@ -300,7 +300,9 @@ mod tests {
 
     #[test]
     fn control_characters_are_dropped_from_the_text_and_the_name() {
-        let v = draft("Hi\u{1}\u{0} there\nline\u{7f}", "An\u{1b}n", "a@b.co", "").validate().unwrap();
+        let v = draft("Hi\u{1}\u{0} there\nline\u{7f}", "An\u{1b}n", "a@b.co", "")
+            .validate()
+            .unwrap();
         assert_eq!((v.body.as_str(), v.name.as_str()), ("Hi there\nline", "Ann"));
         let e = draft("\u{2}\u{3}", "\u{1}", "a@b.co", "").validate().unwrap_err();
         assert_eq!(e.comment.as_deref(), Some("Please type your comment."));

@@ -300,7 +300,10 @@ mod tests {
         let xml = atom(&sample());
         assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""), "{xml}");
         assert!(xml.contains("<content type=\"html\">"), "{xml}");
-        assert!(xml.contains("<summary type=\"html\">Summary with &amp;lt;script&amp;gt;"), "{xml}");
+        assert!(
+            xml.contains("<summary type=\"html\">Summary with &amp;lt;script&amp;gt;"),
+            "{xml}"
+        );
         assert!(xml.contains("<name>Jane Doe</name>"), "{xml}");
     }
 

@@ -81,13 +81,18 @@ mod tests {
 
     fn since(at: DateTime<Utc>) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_str(&http_date(at)).unwrap());
+        h.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_str(&http_date(at)).unwrap(),
+        );
         h
     }
 
     #[test]
     fn a_version_is_dated_after_the_second_it_was_made_in() {
-        let kept = DateTime::parse_from_rfc3339("2024-01-26T10:00:00.250Z").unwrap().to_utc();
+        let kept = DateTime::parse_from_rfc3339("2024-01-26T10:00:00.250Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(http_date(cached_since(kept)), "Fri, 26 Jan 2024 10:00:01 GMT");
         let exact = DateTime::parse_from_rfc3339("2024-01-26T10:00:00Z").unwrap().to_utc();
         assert_eq!(http_date(cached_since(exact)), "Fri, 26 Jan 2024 10:00:01 GMT");
@@ -99,7 +104,10 @@ mod tests {
         assert!(is_fresh(&since(past), |_| false, Some(past)));
         assert!(!is_fresh(&since(past - Duration::seconds(1)), |_| false, Some(past)));
         let future = cached_since(Utc::now());
-        assert!(!is_fresh(&since(future), |_| false, Some(future)), "not yet sent, so not known");
+        assert!(
+            !is_fresh(&since(future), |_| false, Some(future)),
+            "not yet sent, so not known"
+        );
         assert!(!is_fresh(&since(past), |_| false, None));
         let mut both = since(past);
         both.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"other\""));

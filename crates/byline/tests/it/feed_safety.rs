@@ -63,7 +63,11 @@ fn fields(path: &str, body: &str) -> Vec<Field> {
                 }
             }
             for a in item["authors"].as_array().into_iter().flatten() {
-                push(format!("items[{n}].authors.name"), Kind::Text, a["name"].as_str().unwrap());
+                push(
+                    format!("items[{n}].authors.name"),
+                    Kind::Text,
+                    a["name"].as_str().unwrap(),
+                );
             }
             for t in item["tags"].as_array().into_iter().flatten() {
                 push(format!("items[{n}].tags"), Kind::Text, t.as_str().unwrap());
@@ -98,7 +102,11 @@ fn fields(path: &str, body: &str) -> Vec<Field> {
                     push(name.into(), kind, &text(n));
                 }
                 "name" => push("author/name".into(), Kind::Text, &text(n)),
-                "category" => push("category@term".into(), Kind::Text, n.attribute("term").unwrap_or_default()),
+                "category" => push(
+                    "category@term".into(),
+                    Kind::Text,
+                    n.attribute("term").unwrap_or_default(),
+                ),
                 _ => {}
             }
         }
@@ -126,7 +134,10 @@ fn html_danger(html: &str) -> Option<String> {
             if name.starts_with("on") || name == "style" {
                 return Some(format!("a {name} attribute on <{}>", el.name()));
             }
-            if ["javascript:", "vbscript:", "data:"].iter().any(|s| squeezed.starts_with(s)) {
+            if ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| squeezed.starts_with(s))
+            {
                 return Some(format!("{name}={value:?} on <{}>", el.name()));
             }
         }
@@ -190,8 +201,15 @@ async fn hostile_site() -> (Site, Vec<String>) {
     let site = Site::start().await;
     site.cli(&["settings", "set", "comment_moderation", "none"]).ok();
     let login = corpus["author"]["login"].as_str().unwrap();
-    site.cli(&["author", "add", "--login", login, "--name", corpus["author"]["name"].as_str().unwrap()])
-        .ok();
+    site.cli(&[
+        "author",
+        "add",
+        "--login",
+        login,
+        "--name",
+        corpus["author"]["name"].as_str().unwrap(),
+    ])
+    .ok();
     let mut ids = Vec::new();
     for (n, a) in corpus["articles"].as_array().unwrap().iter().enumerate() {
         let mut front = format!(
@@ -225,7 +243,12 @@ async fn hostile_site() -> (Site, Vec<String>) {
         .map(|h| h.strip_prefix(&site.base).unwrap_or(&h).to_owned())
         .collect();
     assert_eq!(terms.len(), 2, "a category and a tag: {terms:?}");
-    let mut bases = vec!["/".to_owned(), format!("/author/{login}/"), first.clone(), "/comments/".to_owned()];
+    let mut bases = vec![
+        "/".to_owned(),
+        format!("/author/{login}/"),
+        first.clone(),
+        "/comments/".to_owned(),
+    ];
     bases.extend(terms);
     (site, bases)
 }
@@ -278,7 +301,9 @@ async fn every_feed_field_of_a_hostile_corpus_is_sanitised_html_or_plain_text() 
     );
     let contents = values(&comments, &comment_feed, "item/encoded");
     assert!(
-        contents.iter().any(|c| c.contains("<code>&lt;script&gt;window.__pwned=1&lt;/script&gt;</code>")),
+        contents
+            .iter()
+            .any(|c| c.contains("<code>&lt;script&gt;window.__pwned=1&lt;/script&gt;</code>")),
         "{contents:?}"
     );
     assert!(
@@ -296,7 +321,10 @@ async fn every_feed_field_of_a_hostile_corpus_is_sanitised_html_or_plain_text() 
 
     site.cli(&["settings", "set", "feed_full_text", "false"]).ok();
     let excerpts = checked_fields(&site, &paths).await;
-    assert!(values(&excerpts, "/feed/", "item/encoded").is_empty(), "no full text now");
+    assert!(
+        values(&excerpts, "/feed/", "item/encoded").is_empty(),
+        "no full text now"
+    );
     assert!(
         values(&excerpts, "/feed/json/", "items[0].content_html")
             .iter()
@@ -384,7 +412,14 @@ fn protected_export() -> String {
          <wp:author_email><![CDATA[jane@private.example]]></wp:author_email>\
          <wp:author_display_name><![CDATA[Jane Doe]]></wp:author_display_name></wp:author>\n{}\n{}\n</channel></rss>\n",
         item(1, "Open ledger", "open-ledger", "", "Public", "A public comment."),
-        item(2, "Sealed ledger", "sealed-ledger", "ledger-12", "SECRET", "SECRET comment."),
+        item(
+            2,
+            "Sealed ledger",
+            "sealed-ledger",
+            "ledger-12",
+            "SECRET",
+            "SECRET comment."
+        ),
     )
 }
 
@@ -399,7 +434,14 @@ async fn protected_articles_show_nothing_of_their_text_anywhere() {
     let file = site.write_file(&protected_export());
     site.cli(&["import", "wordpress", file.to_str().unwrap()]).ok();
     let sealed = "/2024/02/02/sealed-ledger/";
-    let feeds = feeds_under(&["/", "/author/jane/", "/category/news/", "/tag/money/", "/comments/", sealed]);
+    let feeds = feeds_under(&[
+        "/",
+        "/author/jane/",
+        "/category/news/",
+        "/tag/money/",
+        "/comments/",
+        sealed,
+    ]);
     let mut pages: Vec<String> = [
         "/",
         "/author/jane/",
@@ -442,8 +484,15 @@ async fn protected_articles_show_nothing_of_their_text_anywhere() {
             assert!(values(&fields, feed, at).contains(&note), "{at}: {fields:?}");
         }
         let rss = site.page("/feed/").await;
-        assert!(rss.contains(&format!("<link>{}{sealed}</link>", site.base)), "the link stays");
-        assert!(!values(&fields, "/feed/json/", "items[0]").iter().any(|v| v.contains("full")));
+        assert!(
+            rss.contains(&format!("<link>{}{sealed}</link>", site.base)),
+            "the link stays"
+        );
+        assert!(
+            !values(&fields, "/feed/json/", "items[0]")
+                .iter()
+                .any(|v| v.contains("full"))
+        );
     }
     // The public article's comment is in the feeds; the protected one's
     // is approved too, and only kept out.

@@ -11,9 +11,15 @@ use crate::support::{Site, comment_id, form, location};
 
 /// Every kind of feed and page an article shows up in.
 fn outputs(article: &str) -> Vec<String> {
-    let mut paths: Vec<String> = ["/feed/", "/feed/atom/", "/feed/json/", "/comments/feed/", "/comments/feed/atom/"]
-        .map(str::to_owned)
-        .into();
+    let mut paths: Vec<String> = [
+        "/feed/",
+        "/feed/atom/",
+        "/feed/json/",
+        "/comments/feed/",
+        "/comments/feed/atom/",
+    ]
+    .map(str::to_owned)
+    .into();
     paths.extend(["feed/", "feed/atom/", "feed/json/"].map(|f| format!("{article}{f}")));
     paths.extend([article.to_owned(), "/".to_owned()]);
     paths
@@ -108,7 +114,12 @@ async fn if_modified_since_after_an_older_held_comment_is_approved_gets_it() {
     let (site, id, path) = one_story("Story").await;
     site.cli(&["settings", "set", "comment_moderation", "all"]).ok();
     let early = site
-        .post_comment(&form(&id.to_string(), "Early comment, held.", "Bea", "bea@private.example"))
+        .post_comment(&form(
+            &id.to_string(),
+            "Early comment, held.",
+            "Bea",
+            "bea@private.example",
+        ))
         .await;
     let later = site
         .post_comment(&form(&id.to_string(), "Later comment.", "Cy", "cy@private.example"))
@@ -155,7 +166,13 @@ async fn if_modified_since_after_two_edits_within_one_second_gets_the_second() {
                     .get("last-modified")
                     .map(|v| v.to_str().unwrap().to_owned()),
             );
-            assert!(first.text().await.unwrap().contains(&format!("First version {attempt}.")));
+            assert!(
+                first
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains(&format!("First version {attempt}."))
+            );
             let second = format!("Second version {attempt}.");
             edit(&site, id, "Story", &second);
             if Utc::now().timestamp() != served_at.timestamp() {
@@ -203,7 +220,14 @@ async fn with_the_cache_off_feeds_answer_only_their_etag() {
     site.add_author("jane", "Jane Doe");
     let id = site.new_post(&front("Old headline"), "The text.");
     let path = site.path_of(id);
-    for p in ["/feed/", "/feed/atom/", "/feed/json/", "/comments/feed/", &format!("{path}feed/"), "/sitemap.xml"] {
+    for p in [
+        "/feed/",
+        "/feed/atom/",
+        "/feed/json/",
+        "/comments/feed/",
+        &format!("{path}feed/"),
+        "/sitemap.xml",
+    ] {
         let res = site.get(p).await;
         assert_eq!(res.status(), StatusCode::OK, "{p}");
         assert!(res.headers().get("last-modified").is_none(), "{p}: {:?}", res.headers());
