@@ -25,7 +25,7 @@ pub struct Feed {
     pub feed_url: String,
     /// One-line description.
     pub description: String,
-    /// Newest change among the items (or now, for an empty feed).
+    /// Newest change among the items (the epoch for an empty feed).
     pub updated: DateTime<Utc>,
     /// Newest first.
     pub items: Vec<FeedItem>,

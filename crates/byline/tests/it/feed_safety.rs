@@ -8,6 +8,7 @@ use roxmltree::{Document, Node};
 use scraper::Html;
 use serde_json::Value;
 
+use crate::admin::{add_user, signed_in};
 use crate::support::{Site, attrs, form};
 
 /// The corpus, shared with the browser test.
@@ -499,4 +500,88 @@ async fn protected_articles_show_nothing_of_their_text_anywhere() {
     assert!(site.page("/comments/feed/").await.contains("A public comment."));
     let approved = site.comments_json(Some("approved"));
     assert!(approved.iter().any(|c| c["body"] == "SECRET comment."), "{approved:?}");
+}
+
+/// Finding 15, from the admin: a moderator's edit of a comment, a staff
+/// reply and an article's headline drop control characters too, and a
+/// headline of nothing else is missing.
+#[tokio::test]
+async fn control_characters_are_dropped_from_admin_input() {
+    let site = Site::start().await;
+    add_user(&site, "ed", "editor");
+    let ed = signed_in(&site, "ed").await;
+    let res = ed
+        .post(
+            "/admin/articles/new",
+            "/admin/articles",
+            &[
+                ("save", "1"),
+                ("comments", "1"),
+                ("title", "\u{1}\u{7f}"),
+                ("body", "Text."),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a headline of controls is none"
+    );
+    let res = ed
+        .post(
+            "/admin/articles/new",
+            "/admin/articles",
+            &[
+                ("save", "1"),
+                ("comments", "1"),
+                ("title", "Head\u{1}line\u{1b}"),
+                ("body", "Text."),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let list: Value = serde_json::from_str(&site.cli(&["post", "list", "--json"]).ok()).unwrap();
+    assert_eq!(list[0]["title"], "Headline");
+    let id = list[0]["id"].to_string();
+
+    site.cli(&["settings", "set", "comment_moderation", "none"]).ok();
+    site.post_comment(&form(&id, "Plain.", "Ann", "ann@private.example"))
+        .await;
+    let comment = site.comments_json(Some("approved"))[0]["id"].to_string();
+    let edit = format!("/admin/comments/{comment}/edit");
+    let res = ed
+        .post(
+            &edit,
+            &edit,
+            &[
+                ("author", "Ann\u{8} B."),
+                ("email", "ann@private.example"),
+                ("comment", "Edited\u{7}."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let reply = format!("/admin/comments/{comment}/reply");
+    let res = ed.post(&edit, &reply, &[("comment", "Reply\u{1}.")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mut stored: Vec<(String, String)> = site
+        .comments_json(Some("approved"))
+        .iter()
+        .map(|c| {
+            (
+                c["author_name"].as_str().unwrap().to_owned(),
+                c["body"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    stored.sort();
+    assert_eq!(
+        stored,
+        [
+            ("Ann B.".to_owned(), "Edited.".to_owned()),
+            ("ed name".to_owned(), "Reply.".to_owned())
+        ]
+    );
 }
