@@ -585,3 +585,26 @@ async fn control_characters_are_dropped_from_admin_input() {
         ]
     );
 }
+
+/// Finding 15, in the other XML byline writes: a WordPress export of
+/// content holding control characters (an old row, an import, the CLI) was
+/// not well-formed, so WordPress could not read it back.
+#[tokio::test]
+async fn a_wordpress_export_of_content_with_control_characters_is_well_formed() {
+    let site = Site::start().await;
+    site.add_author("jane", "Jane Doe");
+    site.new_post(
+        "title: Story\nauthor: jane\ndate: 2024-02-01 10:00\nstatus: published",
+        "Body with a bell\u{7} and an escape\u{1b}[31m.",
+    );
+    let out = site.data().join("export.xml");
+    site.cli(&["export", "wordpress", "-o", out.to_str().unwrap()]).ok();
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = Document::parse(&xml).unwrap_or_else(|e| panic!("the export is not well-formed: {e}"));
+    let body: String = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "encoded")
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(body.contains("Body with a bell and an escape[31m."), "{body}");
+}
