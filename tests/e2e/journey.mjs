@@ -14,14 +14,14 @@
 // Exit code 0 when every step passed, 1 otherwise.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { Server, cli as runCli } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, process.env.BYLINE_BIN || '../../target/debug/byline');
@@ -75,103 +75,11 @@ function ok(what) {
 
 // ---------------------------------------------------------------- the server
 
-/** The environment for byline: --data is given, so BYLINE_DATA must not matter. */
-function childEnv() {
-  const env = { ...process.env };
-  delete env.BYLINE_DATA;
-  return env;
-}
-
 let server = null;
-const serverOut = [];
-const serverErr = [];
-const lineWaiters = [];
-
-function startServer(dataDir) {
-  server = spawn(BIN, ['--data', dataDir, 'serve', '--no-sample', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: childEnv(),
-  });
-  readline.createInterface({ input: server.stdout }).on('line', (line) => {
-    serverOut.push(line);
-    for (const w of [...lineWaiters]) w.check();
-  });
-  readline.createInterface({ input: server.stderr }).on('line', (line) => {
-    serverErr.push(line);
-    if (serverErr.length > 400) serverErr.shift();
-  });
-  server.on('exit', (code, signal) => {
-    server.exited = { code, signal };
-    for (const w of [...lineWaiters]) w.check();
-  });
-  server.on('error', (e) => {
-    server.exited = { error: e };
-    for (const w of [...lineWaiters]) w.check();
-  });
-}
-
-/** The first stdout line of the server matching `re`, waiting at most `ms`. */
-function serverLine(re, ms, what) {
-  return new Promise((resolve, reject) => {
-    const w = {
-      check() {
-        const line = serverOut.find((l) => re.test(l));
-        if (line !== undefined) return done(() => resolve(line.match(re)));
-        if (server.exited) {
-          const how = server.exited.error
-            ? `could not start: ${server.exited.error.message}`
-            : `exited (code ${server.exited.code}, signal ${server.exited.signal})`;
-          return done(() => reject(new Error(`the server ${how} before printing ${what}`)));
-        }
-      },
-    };
-    const timer = setTimeout(
-      () => done(() => reject(new Error(`no ${what} from the server within ${ms} ms`))),
-      ms,
-    );
-    function done(settle) {
-      clearTimeout(timer);
-      lineWaiters.splice(lineWaiters.indexOf(w), 1);
-      settle();
-    }
-    lineWaiters.push(w);
-    w.check();
-  });
-}
-
-/** SIGTERM, then SIGKILL if it has not stopped after five seconds. */
-async function stopServer() {
-  if (!server || server.exited) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.exited || server.kill('SIGKILL'), 5_000);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
-  clearTimeout(timer);
-}
 
 /** Runs the CLI next to the running server; resolves with its output. */
 function cli(args, stdin, ms = CLI_MS) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`byline ${args.join(' ')} did not finish within ${ms} ms`));
-    }, ms);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve({ out, err });
-      else reject(new Error(`byline ${args.join(' ')} exited with ${code}:\n${err}${out}`));
-    });
-    child.stdin.end(stdin);
-  });
+  return runCli(BIN, args, stdin, ms);
 }
 
 // ---------------------------------------------------------------- the browser
@@ -234,15 +142,10 @@ async function signIn(page, base, who) {
 
 async function journey(dataDir) {
   step('start the server');
-  startServer(dataDir);
-  const [, servedDir, base] = await serverLine(
-    /^byline is serving (.+) at (http:\/\/127\.0\.0\.1:\d+\/)$/,
-    SERVER_START_MS,
-    'its "byline is serving" line',
-  );
-  assert.equal(servedDir, dataDir, 'the server serves the data directory it was given');
-  ok(`serving ${servedDir} at ${base}`);
-  const [, setupUrl] = await serverLine(
+  server = new Server(BIN, dataDir);
+  const base = await server.base(dataDir, SERVER_START_MS);
+  ok(`serving ${dataDir} at ${base}`);
+  const [, setupUrl] = await server.line(
     /No administrator yet\. Create one \(this link works once\): (http:\/\/\S+\/admin\/setup\?token=\S+)$/,
     SERVER_START_MS,
     'the setup link',
@@ -470,7 +373,7 @@ async function reportFailure(error) {
     }
   }
   if (pageErrors.length) console.error(`JavaScript errors:\n  ${pageErrors.join('\n  ')}`);
-  if (serverErr.length) console.error(`server log (last lines):\n  ${serverErr.slice(-30).join('\n  ')}`);
+  if (server?.err.length) console.error(`server log (last lines):\n  ${server.err.slice(-30).join('\n  ')}`);
 }
 
 async function main() {
@@ -500,7 +403,7 @@ async function main() {
   } finally {
     clearTimeout(watchdog);
     if (browser) await browser.close().catch(() => {});
-    await stopServer();
+    await server?.stop();
   }
 
   if (failed) {
@@ -517,7 +420,7 @@ async function main() {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    if (server && !server.exited) server.kill('SIGKILL');
+    server?.kill();
     process.exit(1);
   });
 }

@@ -1,6 +1,9 @@
 """Reads every feed of a freshly built byline site with Python's feedparser
 (a real, widely used parser) and checks entry counts, titles, links and
 dates; JSON Feed is checked against its specification's required fields.
+Then it revalidates every feed the way readers do (feedparser's `etag` and
+`modified`) before and after a change, and reads them again once a comment
+full of markup and control characters has arrived.
 
 Usage: python check_feeds.py path/to/byline
 """
@@ -10,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from datetime import datetime
@@ -36,9 +40,39 @@ def cli(data, *args):
 
 
 def post(data, name, front, body):
+    cli(data, "post", "new", write(data, name, front, body))
+
+
+def revalidate(data, base, paths):
+    """Conditional GETs as a reader makes them: 304 while a feed is
+    unchanged, 200 with the change after it, by ETag and by date alike."""
+    time.sleep(1.1)  # a cached version is dated from the second after it was kept
+    known = {}
+    for path in paths:
+        first = feedparser.parse(base + path)
+        check(first.get("etag") and first.get("modified"), f"{path} has an ETag and a Last-Modified")
+        known[path] = (first.get("etag"), first.get("modified"))
+        for how, kwargs in (("ETag", {"etag": first.get("etag")}), ("date", {"modified": first.get("modified")})):
+            again = feedparser.parse(base + path, **kwargs)
+            check(again.get("status") == 304, f"{path} unchanged answers 304 by {how}, got {again.get('status')}")
+    cli(data, "post", "edit", "1", write(data, "edit", "title: Budget, revised\nauthor: jane\ndate: 2024-01-26 10:00\ncategories: [News]\ntags: [budget]\nstatus: published", "Text."))
+    form = urllib.parse.urlencode({"comment_post_ID": "1", "comment": "Late `<script>alert(1)</script>` \x01\x1b[31m ]]> &lt;b&gt;", "author": "Late\x08 <b>reader</b>", "email": "late@mail.example"}).encode()
+    urllib.request.urlopen(urllib.request.Request(base + "/wp-comments-post.php", data=form))
+    for path, (etag, modified) in known.items():
+        for how, kwargs in (("ETag", {"etag": etag}), ("date", {"modified": modified})):
+            after = feedparser.parse(base + path, **kwargs)
+            check(after.get("status") == 200, f"{path} after a change answers 200 by {how}, got {after.get('status')}")
+            if path.endswith("/json/"):
+                continue  # feedparser reads no JSON Feed; the status is what counts here
+            check(not after.bozo, f"{path} still parses cleanly ({after.get('bozo_exception')})")
+            shown = json.dumps([after.feed.get("title"), [e.get("title") for e in after.entries]])
+            check("revised" in shown or "Late" in shown, f"{path} shows the change: {shown}")
+
+
+def write(data, name, front, body):
     path = Path(data) / f"{name}.md"
     path.write_text(f"---\n{front}\n---\n\n{body}\n", encoding="utf-8")
-    cli(data, "post", "new", str(path))
+    return str(path)
 
 
 def main():
@@ -87,6 +121,7 @@ def main():
                     check(item.get("url", "").startswith(base + "/"), f"{path} item url")
                     datetime.fromisoformat(item["date_published"].replace("Z", "+00:00"))
                     check("mail.example" not in json.dumps(item), f"{path} item has no email")
+            revalidate(data, base, list(feeds) + ["/feed/json/", article + "feed/json/"])
         finally:
             server.terminate()
             server.wait()

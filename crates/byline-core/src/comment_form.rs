@@ -2,6 +2,8 @@
 //! can arrive. Field names and limits are WordPress's so themes, scripts
 //! and muscle memory carry over.
 
+use crate::text::without_strays;
+
 /// Longest name WordPress accepts.
 pub const MAX_NAME: usize = 245;
 /// Longest email WordPress accepts.
@@ -77,8 +79,10 @@ impl CommentDraft {
     /// Checks every field at once so the visitor sees all problems together.
     pub fn validate(&self) -> Result<ValidComment, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let body = self.comment.trim();
-        let name = self.author.trim();
+        // A stray control character is invisible: dropping it is kinder
+        // than refusing the comment (a name of nothing else is then empty).
+        let (body, name) = (without_strays(&self.comment), without_strays(&self.author));
+        let (body, name) = (body.trim(), name.trim());
         let email = self.email.trim();
         let url = self.url.trim();
 
@@ -305,6 +309,17 @@ mod tests {
         assert!(e.author.unwrap().contains("too long"));
         assert!(e.email.unwrap().contains("too long"));
         assert!(e.url.unwrap().contains("too long"));
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_the_text_and_the_name() {
+        let v = draft("Hi\u{1}\u{0} there\nline\u{7f}", "An\u{1b}n", "a@b.co", "")
+            .validate()
+            .unwrap();
+        assert_eq!((v.body.as_str(), v.name.as_str()), ("Hi there\nline", "Ann"));
+        let e = draft("\u{2}\u{3}", "\u{1}", "a@b.co", "").validate().unwrap_err();
+        assert_eq!(e.comment.as_deref(), Some("Please type your comment."));
+        assert_eq!(e.author.as_deref(), Some("Please enter your name."));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod search;
 pub mod settings;
 pub mod slug;
 pub mod submission;
+pub mod text;
 pub mod thread;
 pub mod throttle;
 pub mod time;

@@ -29,12 +29,7 @@ pub fn highlight(snippet: &str) -> crate::SanitizedHtml {
         match c {
             MARK_START => out.push_str("<mark>"),
             MARK_END => out.push_str("</mark>"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
+            c => crate::html::push_escaped(&mut out, c),
         }
     }
     crate::SanitizedHtml::new(out)

@@ -70,8 +70,9 @@ pub fn article_path(article: &Article, tz: Tz) -> String {
     }
 }
 
-/// What lists and feeds say instead of a protected article's excerpt.
-pub const PROTECTED_EXCERPT: &str = "This article is protected by a password.";
+/// What lists and feeds say instead of a protected article's excerpt
+/// (WordPress's words, which readers of imported sites know).
+pub const PROTECTED_EXCERPT: &str = "There is no excerpt because this is a protected post.";
 
 pub fn excerpt(article: &Article) -> String {
     if article.password.is_some() {

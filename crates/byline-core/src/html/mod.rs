@@ -15,6 +15,17 @@ impl SanitizedHtml {
         Self(html)
     }
 
+    /// Plain text as HTML that shows exactly that text (markup in it is
+    /// escaped, control characters dropped): for fields that readers
+    /// render as HTML but that hold text, such as an RSS description.
+    pub fn from_text(text: &str) -> Self {
+        let mut out = String::with_capacity(text.len() + 16);
+        for c in text.chars() {
+            push_escaped(&mut out, c);
+        }
+        Self(out)
+    }
+
     /// The markup.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -29,6 +40,19 @@ impl SanitizedHtml {
 impl fmt::Display for SanitizedHtml {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Appends `c` to HTML text: escaped when it is markup, dropped when it
+/// is a control character.
+pub(crate) fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c if crate::text::is_stray(c) => {}
+        c => out.push(c),
     }
 }
 
@@ -88,6 +112,14 @@ pub fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_becomes_html_that_shows_it() {
+        assert_eq!(
+            SanitizedHtml::from_text("<script>x</script> &lt; \"q\"\u{1}").as_str(),
+            "&lt;script&gt;x&lt;/script&gt; &amp;lt; &quot;q&quot;"
+        );
+    }
 
     #[test]
     fn character_references_are_decoded() {

@@ -552,7 +552,9 @@ fn checked(
 ) -> Result<NewArticle, FormErrors> {
     let tz = ctx.settings.timezone;
     let mut errors = FormErrors::default();
-    if form.title.trim().is_empty() {
+    let title = byline_core::text::without_strays(&form.title);
+    let title = title.trim();
+    if title.is_empty() {
         errors.title = Some("Give the article a headline.".into());
     }
     let format = BodyFormat::parse(&form.format).unwrap_or_default();
@@ -608,7 +610,7 @@ fn checked(
     Ok(NewArticle {
         kind: existing.map_or_else(|| kind_of(Some(&form.kind)), |a| a.kind),
         author_id,
-        title: form.title.trim().to_owned(),
+        title: title.to_owned(),
         slug: slug.or_else(|| existing.map(|a| a.slug.clone())),
         body: form.body.clone(),
         format,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::comment_form::{is_valid_email, normalise_url};
 use byline_core::markdown::{plain_excerpt, render_comment};
 use byline_core::role::Action;
+use byline_core::text::without_strays;
 use byline_core::{Article, Comment, CommentId, CommentStatus};
 use byline_render::view::Value;
 use byline_store::{CommentEdit, QueueQuery, StaffReply};
@@ -444,7 +445,7 @@ pub async fn reply(
     admin.check_form(&headers, &ctx.base, f.csrf.as_deref().unwrap_or(""))?;
     let id = CommentId(id);
     let (parent, _) = moderatable(&ctx, &admin, id).await?;
-    let text = f.comment.unwrap_or_default();
+    let text = without_strays(&f.comment.unwrap_or_default()).into_owned();
     if text.trim().is_empty() {
         let form = EditForm {
             comment: text,
@@ -490,11 +491,13 @@ pub async fn edit(
     admin.check_form(&headers, &ctx.base, f.csrf.as_deref().unwrap_or(""))?;
     let id = CommentId(id);
     let (comment, _) = moderatable(&ctx, &admin, id).await?;
+    // Control characters go, as from the public form.
+    let text = |v: Option<String>| without_strays(&v.unwrap_or_default()).into_owned();
     let form = EditForm {
-        author: f.author.unwrap_or_default().trim().to_owned(),
+        author: text(f.author).trim().to_owned(),
         email: f.email.unwrap_or_default().trim().to_owned(),
         url: f.url.unwrap_or_default().trim().to_owned(),
-        comment: f.comment.unwrap_or_default(),
+        comment: text(f.comment),
     };
     let url = normalise_url(&form.url);
     let problem = if form.comment.trim().is_empty() {

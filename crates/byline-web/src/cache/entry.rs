@@ -14,9 +14,10 @@ use crate::conditional;
 
 /// A rendered `200 OK` public response.
 pub struct Entry {
-    /// The handler's headers (type, `Last-Modified`), less per-request ones.
+    /// The handler's headers (type), less per-request ones and validators.
     headers: HeaderMap,
-    last_modified: Option<DateTime<Utc>>,
+    /// Exact, since the entry never changes (see `conditional::cached_since`).
+    last_modified: DateTime<Utc>,
     /// The identity body's tag, without quotes; variants add a suffix.
     tag: String,
     body: Bytes,
@@ -39,14 +40,11 @@ impl Entry {
             header::CONTENT_LENGTH,
             header::VARY,
             header::DATE,
+            header::LAST_MODIFIED,
         ] {
             headers.remove(per_request);
         }
-        let last_modified = headers
-            .get(header::LAST_MODIFIED)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
-            .map(|t| t.to_utc());
+        let last_modified = conditional::cached_since(Utc::now());
         let tag = conditional::etag(&body).trim_matches('"').to_owned();
         Self {
             headers,
@@ -111,7 +109,7 @@ impl Entry {
             (_, Some(gz)) if gzip_ok => (Coding::Gzip, gz.clone()),
             _ => (Coding::Identity, self.body.clone()),
         };
-        let fresh = conditional::is_fresh(request, |t| self.is_current(t), self.last_modified);
+        let fresh = conditional::is_fresh(request, |t| self.is_current(t), Some(self.last_modified));
         let mut response = if fresh {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NOT_MODIFIED;
@@ -131,6 +129,12 @@ impl Entry {
         }
         if let Ok(v) = HeaderValue::from_str(&self.etag(coding)) {
             headers.insert(header::ETAG, v);
+        }
+        // Only once it has passed: a response can never date itself later than it was sent.
+        if self.last_modified <= Utc::now()
+            && let Ok(v) = HeaderValue::from_str(&conditional::http_date(self.last_modified))
+        {
+            headers.insert(header::LAST_MODIFIED, v);
         }
         if let Some(c) = coding.header() {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));

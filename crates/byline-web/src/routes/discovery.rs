@@ -33,7 +33,6 @@ pub async fn index(ctx: Ctx, headers: HeaderMap) -> Result<Response, WebError> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut newest = DateTime::UNIX_EPOCH;
     for (kind, name) in [(ArticleKind::Post, "posts"), (ArticleKind::Page, "pages")] {
         let first = ctx.state.store.article_stamps(kind, now, 1, 1).await?;
         let pages = first.total.div_ceil(u64::from(PER_SITEMAP));
@@ -45,18 +44,12 @@ pub async fn index(ctx: Ctx, headers: HeaderMap) -> Result<Response, WebError> {
             ));
             if let Some(t) = lastmod {
                 xml.push_str(&format!("<lastmod>{}</lastmod>", t.to_rfc3339()));
-                newest = newest.max(t);
             }
             xml.push_str("</sitemap>\n");
         }
     }
     xml.push_str("</sitemapindex>\n");
-    Ok(sitemap_tags().on(conditional::respond(
-        &headers,
-        "application/xml; charset=utf-8",
-        xml,
-        newest,
-    )))
+    Ok(sitemap_tags().on(conditional::respond(&headers, "application/xml; charset=utf-8", xml)))
 }
 
 /// `/sitemap-posts-N.xml` and `/sitemap-pages-N.xml`.
@@ -69,14 +62,12 @@ pub async fn child(ctx: Ctx, headers: HeaderMap, file: &str) -> Result<Response,
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut newest = DateTime::UNIX_EPOCH;
     for s in &stamps.items {
         let path = match kind {
             ArticleKind::Post => byline_core::permalink::post_path(s.published_at, ctx.settings.timezone, &s.slug),
             ArticleKind::Page => byline_core::permalink::page_path(&s.slug),
         };
         let t = stamp_time(s);
-        newest = newest.max(t);
         xml.push_str(&format!(
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
             escape(&ctx.abs(&path)),
@@ -84,12 +75,7 @@ pub async fn child(ctx: Ctx, headers: HeaderMap, file: &str) -> Result<Response,
         ));
     }
     xml.push_str("</urlset>\n");
-    Ok(sitemap_tags().on(conditional::respond(
-        &headers,
-        "application/xml; charset=utf-8",
-        xml,
-        newest,
-    )))
+    Ok(sitemap_tags().on(conditional::respond(&headers, "application/xml; charset=utf-8", xml)))
 }
 
 /// Sitemaps list every public article's address and update time.

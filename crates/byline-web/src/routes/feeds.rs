@@ -70,13 +70,12 @@ pub async fn serve(
             comment_feed(ctx, Some(&article), &path, title, format).await?
         }
     };
-    let updated = feed.updated;
     let (content_type, body) = match format {
         FeedFormat::Rss => ("application/rss+xml; charset=utf-8", feeds::rss(&feed)),
         FeedFormat::Atom => ("application/atom+xml; charset=utf-8", feeds::atom(&feed)),
         FeedFormat::Json => ("application/feed+json; charset=utf-8", feeds::json(&feed)),
     };
-    Ok(tags.on(conditional::respond(headers, content_type, body, updated)))
+    Ok(tags.on(conditional::respond(headers, content_type, body)))
 }
 
 async fn public_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Option<Article>, WebError> {
@@ -102,8 +101,8 @@ async fn term_feed(ctx: &Ctx, kind: TermKind, slug: &str, format: FeedFormat) ->
     article_feed(ctx, ArticleFilter::Term(term.id), members, &path, title, format).await
 }
 
-/// The newest change among `items`; the epoch for an empty feed, so an
-/// empty feed's validators stay stable.
+/// The newest change among `items` (the feed's own date, not a validator:
+/// see `conditional`); the epoch for an empty feed, so its body stays stable.
 fn newest(items: &[FeedItem]) -> DateTime<Utc> {
     items.iter().map(|i| i.updated).max().unwrap_or(DateTime::UNIX_EPOCH)
 }
@@ -131,18 +130,23 @@ async fn article_feed(
     for a in &articles {
         let url = ctx.abs(&article_path(a, settings.timezone));
         let published = a.published_at.unwrap_or(a.created_at);
+        // A protected article shows its title and link, as in WordPress;
+        // nothing of its text.
+        let protected = a.password.is_some();
         items.push(FeedItem {
             id: url.clone(),
-            title: a.title.clone(),
+            title: if protected {
+                format!("Protected: {}", a.title)
+            } else {
+                a.title.clone()
+            },
             url,
             published,
             updated: a.updated_at.unwrap_or(published),
             author: authors[&a.author_id].profile.display_name.clone(),
             categories: a.categories.iter().chain(&a.tags).map(|t| t.name.clone()).collect(),
             summary: excerpt(a),
-            content_html: settings
-                .feed_full_text
-                .then(|| render_body(&a.body, a.format).into_string()),
+            content_html: (settings.feed_full_text && !protected).then(|| render_body(&a.body, a.format)),
         });
     }
     let tags = members.article_content(&articles);
@@ -194,7 +198,7 @@ async fn comment_feed(
             author: c.author_name.clone(),
             categories: Vec::new(),
             summary: plain_excerpt(&c.body, 55),
-            content_html: Some(render_comment(&c.body).into_string()),
+            content_html: Some(render_comment(&c.body)),
         });
     }
     // The items show the comments and their articles' titles and addresses.

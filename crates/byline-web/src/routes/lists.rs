@@ -166,8 +166,16 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
     if page > 1 && hits.items.is_empty() {
         return Err(WebError::NotFound);
     }
-    let (articles, snippets): (Vec<Article>, Vec<String>) =
-        hits.items.into_iter().map(|h| (h.article, h.snippet)).unzip();
+    // A protected article's text is never shown, even where an index built
+    // before protected text was kept out of it still holds it.
+    let (articles, snippets): (Vec<Article>, Vec<Option<String>>) = hits
+        .items
+        .into_iter()
+        .map(|h| {
+            let snippet = h.article.password.is_none().then_some(h.snippet);
+            (h.article, snippet)
+        })
+        .unzip();
     let found = Page {
         items: articles,
         total: hits.total,
@@ -199,7 +207,7 @@ pub async fn search(ctx: &Ctx, query: &str, page: u32) -> Result<Response, WebEr
     };
     render_with(ctx, found, page, listing, |summaries| {
         for (summary, snippet) in summaries.iter_mut().zip(&snippets) {
-            summary.snippet_html = Some(safe(highlight(snippet)));
+            summary.snippet_html = snippet.as_deref().map(|s| safe(highlight(s)));
         }
     })
     .await

@@ -8,6 +8,7 @@ use std::io::Write;
 
 use byline_core::markdown::{render_body, render_comment};
 use byline_core::permalink;
+use byline_core::text::without_strays;
 use byline_core::{Article, ArticleKind, ArticleStatus, Comment, CommentKind, CommentStatus, CommentsOpen, TermKind};
 use byline_store::{ArticleFilter, ArticleQuery, Store};
 use chrono::{DateTime, Utc};
@@ -28,14 +29,16 @@ pub struct Written {
     pub attachments: u64,
 }
 
-/// Text as XML character data.
+/// Text as XML character data, without the control characters XML
+/// forbids (old rows and imports may hold them).
 fn text(s: &str) -> String {
-    quick_xml::escape::escape(s).into_owned()
+    quick_xml::escape::escape(without_strays(s)).into_owned()
 }
 
-/// Text as CDATA, splitting any `]]>` inside it as WordPress does.
+/// Text as CDATA, splitting any `]]>` inside it as WordPress does; no
+/// control characters.
 fn cdata(s: &str) -> String {
-    format!("<![CDATA[{}]]>", s.replace("]]>", "]]]]><![CDATA[>"))
+    format!("<![CDATA[{}]]>", without_strays(s).replace("]]>", "]]]]><![CDATA[>"))
 }
 
 fn local(at: DateTime<Utc>, tz: Tz) -> String {
