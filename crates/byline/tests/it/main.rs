@@ -11,5 +11,8 @@ mod discovery;
 mod discussion;
 mod page_cache;
 mod privacy;
+mod redirects;
+mod roles;
 mod support;
+mod throttling;
 mod wordpress;
