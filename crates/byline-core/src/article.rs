@@ -4,6 +4,12 @@ use chrono::{DateTime, Utc};
 
 use crate::slug::Slug;
 
+/// The largest article body accepted as input (the admin's editor, `byline
+/// post new` and `post edit`): far more than any article needs (a long
+/// feature is about 50 KB of Markdown), and small enough that a page
+/// holding one renders and caches comfortably.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// Posts appear in the home page and archives; pages stand alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ArticleKind {

@@ -9,6 +9,7 @@ mod cli;
 mod comment_form;
 mod discovery;
 mod discussion;
+mod operator_input;
 mod page_cache;
 mod privacy;
 mod redirects;

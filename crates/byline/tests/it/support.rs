@@ -440,3 +440,32 @@ impl Site {
         req.send().await.expect("POST the password form")
     }
 }
+
+/// Runs `byline --data DIR ARGS…` (with `stdin` on its standard input when
+/// given) and measures its peak resident memory, in MiB, with GNU time when
+/// the machine has `/usr/bin/time` (`None` otherwise).
+pub fn cli_peak_memory(dir: &Path, args: &[&str], stdin: Option<Stdio>) -> (Cli, Option<f64>) {
+    let time = Path::new("/usr/bin/time");
+    let report = tempfile::NamedTempFile::new().expect("temp file");
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg("-o").arg(report.path()).arg(BIN);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    command
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env_remove("BYLINE_DATA")
+        .stdin(stdin.unwrap_or_else(Stdio::null));
+    let cli = Cli::from(command.output().expect("run byline"));
+    let peak = std::fs::read_to_string(report.path()).ok().and_then(|r| {
+        r.lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|kib| kib.trim().parse::<f64>().ok())
+            .map(|kib| kib / 1024.0)
+    });
+    (cli, peak)
+}
