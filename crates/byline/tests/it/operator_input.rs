@@ -143,3 +143,108 @@ async fn post_new_reads_no_more_than_an_article_can_hold() {
     site.cli(&["post", "new", file.to_str().unwrap()]).ok();
     assert_eq!(titles(&site), [("Long read".to_owned(), "draft".to_owned())]);
 }
+
+/// A gzip file of `head`, then `repeat` copies of `unit` (each copy is a
+/// gzip member of its own, which readers decompress as one stream), then
+/// `tail`: hundreds of MB of text in a file of a few hundred KB, made in
+/// milliseconds.
+fn gzip_bomb(path: &std::path::Path, head: &str, unit: &[u8], repeat: usize, tail: &str) -> u64 {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    let member = |bytes: &[u8]| {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let unit = member(unit);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    file.write_all(&member(head.as_bytes())).unwrap();
+    for _ in 0..repeat {
+        file.write_all(&unit).unwrap();
+    }
+    file.write_all(&member(tail.as_bytes())).unwrap();
+    file.flush().unwrap();
+    std::fs::metadata(path).unwrap().len()
+}
+
+const WXR_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Bomb</title><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>9</wp:author_id><wp:author_login>bomber</wp:author_login><wp:author_display_name>Bomber</wp:author_display_name></wp:author>
+"#;
+const WXR_ITEM: &str = "<item><title>Boom</title><dc:creator>bomber</dc:creator><wp:post_id>99</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>";
+const WXR_TAIL: &str = "</item></channel></rss>\n";
+
+/// Imports `file`, which must fail with `message`; checks the process's
+/// peak memory and that the site is as it was.
+fn refused_import(site: &Site, file: &std::path::Path, message: &str, max_mib: f64) {
+    let before = site.cli(&["post", "list", "--json"]).ok();
+    let (out, peak) = cli_peak_memory(site.data(), &["import", "wordpress", file.to_str().unwrap()], None);
+    let err = out.fails();
+    assert!(err.contains(message), "{err}");
+    assert!(
+        err.contains("line ") && err.contains("column "),
+        "the place is named: {err}"
+    );
+    if let Some(mib) = peak {
+        eprintln!("{}: peak memory {mib:.0} MiB", file.display());
+        assert!(mib < max_mib, "peak memory {mib:.0} MiB");
+    }
+    assert_eq!(site.cli(&["post", "list", "--json"]).ok(), before, "no article changed");
+    assert!(
+        !site.cli(&["author", "list"]).ok().contains("bomber"),
+        "no author was added"
+    );
+}
+
+/// Reproduces: a 1 GiB gzip bomb imported with 4.1 GiB peak memory (a
+/// whitespace text node was kept whole). Here 256 MiB of whitespace
+/// between two records, then inside a post body: the import stops at the
+/// 16 MiB text limit, at its line, with the site as it was.
+#[tokio::test]
+async fn a_gzip_bomb_stops_the_import_at_the_text_limit() {
+    let site = Site::start().await;
+    site.add_author("jane", "Jane Doe");
+    site.publish("jane", "Before the import", "2024-05-01 08:00");
+    let spaces = vec![b' '; 1 << 20];
+    let between = site.data().join("between.xml.gz");
+    let size = gzip_bomb(&between, WXR_HEAD, &spaces, 256, &format!("{WXR_ITEM}{WXR_TAIL}"));
+    assert!(size < 1 << 20, "the file is small: {size} bytes");
+    refused_import(
+        &site,
+        &between,
+        "line 4, column 150: a text or tag starting here is longer than 16 MiB, more than any field of a WordPress export holds",
+        150.0,
+    );
+    let body = site.data().join("body.xml.gz");
+    gzip_bomb(
+        &body,
+        &format!("{WXR_HEAD}{WXR_ITEM}<content:encoded>"),
+        &spaces,
+        256,
+        &format!("</content:encoded>{WXR_TAIL}"),
+    );
+    refused_import(&site, &body, "longer than 16 MiB", 150.0);
+}
+
+/// Reproduces the same kind of bomb built from small pieces: an item with
+/// comments without end, and elements nested without end. Each stops at
+/// its bound (the record's 128 MiB, 64 levels) instead of exhausting memory.
+#[tokio::test]
+async fn records_and_nesting_without_end_stop_the_import() {
+    let site = Site::start().await;
+    let comment = "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content>x</wp:comment_content></wp:comment>";
+    let comments = comment.repeat((1 << 20) / comment.len());
+    let endless = site.data().join("comments.xml.gz");
+    gzip_bomb(
+        &endless,
+        &format!("{WXR_HEAD}{WXR_ITEM}"),
+        comments.as_bytes(),
+        256,
+        WXR_TAIL,
+    );
+    refused_import(&site, &endless, "holds more than 128 MiB", 300.0);
+    let deep = site.data().join("deep.xml.gz");
+    gzip_bomb(&deep, WXR_HEAD, "<x>".repeat(1 << 18).as_bytes(), 64, WXR_TAIL);
+    refused_import(&site, &deep, "nested more than 64 deep", 100.0);
+}
