@@ -4,11 +4,10 @@ use chrono::{DateTime, Utc};
 
 use crate::slug::Slug;
 
-/// The largest article body accepted as input (the admin's editor, `byline
-/// post new` and `post edit`): far more than any article needs (a long
-/// feature is about 50 KB of Markdown), and small enough that a page
-/// holding one renders and caches comfortably.
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest article body a writer may save, in bytes: far above any real
+/// article (a 10,000-word feature is about 70 KB), low enough that a page
+/// renders in milliseconds and fits the page cache.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
 
 /// Posts appear in the home page and archives; pages stand alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
