@@ -16,6 +16,7 @@ pub mod keys;
 pub mod markdown;
 pub mod moderation;
 pub mod permalink;
+pub mod redirect;
 pub mod role;
 pub mod search;
 pub mod settings;

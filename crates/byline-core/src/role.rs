@@ -69,6 +69,9 @@ pub enum Action {
     ManageUsers,
     /// Write a new article (as themselves).
     CreateArticle,
+    /// Create, edit and delete pages (WordPress's `edit_pages`), on top of
+    /// what the article actions allow.
+    WritePages,
     /// Open and save an existing article.
     EditArticle {
         /// The user's own article.
@@ -97,10 +100,13 @@ pub enum Action {
     },
     /// See commenters' email addresses in the queue.
     SeeCommenterEmail,
-    /// Edit an author profile.
+    /// Edit an author's public profile.
     EditProfile {
         /// The user's own profile.
         own: bool,
+        /// The role of the profile's owner; `None` for an author who cannot
+        /// sign in (an imported one, say).
+        owner: Option<Role>,
     },
 }
 
@@ -111,6 +117,7 @@ pub fn allows(role: Role, action: Action) -> bool {
     match action {
         Action::ManageSettings | Action::ManageUsers | Action::SeeCommenterEmail => role == Administrator,
         Action::CreateArticle => true,
+        Action::WritePages => role >= Editor,
         Action::EditArticle { own, published } => match role {
             Administrator | Editor => true,
             Author => own,
@@ -132,7 +139,14 @@ pub fn allows(role: Role, action: Action) -> bool {
             Author => own_article,
             Contributor => false,
         },
-        Action::EditProfile { own } => own || role >= Editor,
+        // WordPress lets only administrators edit other users; byline lets
+        // editors edit the public profiles of those below them too.
+        Action::EditProfile { own, owner } => match role {
+            _ if own => true,
+            Administrator => true,
+            Editor => owner.is_none_or(|r| r < Editor),
+            Author | Contributor => false,
+        },
     }
 }
 
@@ -190,8 +204,72 @@ mod tests {
         assert!(allows(Editor, ModerateComment { own_article: false }));
         assert!(!allows(Editor, ManageSettings));
         assert!(!allows(Editor, ManageUsers));
-        assert!(allows(Editor, EditProfile { own: false }));
-        assert!(!allows(Author, EditProfile { own: false }));
+        assert!(allows(
+            Editor,
+            EditProfile {
+                own: false,
+                owner: Some(Author)
+            }
+        ));
+        assert!(allows(
+            Editor,
+            EditProfile {
+                own: false,
+                owner: Some(Contributor)
+            }
+        ));
+        assert!(allows(
+            Editor,
+            EditProfile {
+                own: false,
+                owner: None
+            }
+        ));
+        assert!(!allows(
+            Editor,
+            EditProfile {
+                own: false,
+                owner: Some(Editor)
+            }
+        ));
+        assert!(!allows(
+            Editor,
+            EditProfile {
+                own: false,
+                owner: Some(Administrator)
+            }
+        ));
+        assert!(allows(
+            Editor,
+            EditProfile {
+                own: true,
+                owner: Some(Editor)
+            }
+        ));
+        assert!(allows(
+            Administrator,
+            EditProfile {
+                own: false,
+                owner: Some(Administrator)
+            }
+        ));
+        assert!(!allows(
+            Author,
+            EditProfile {
+                own: false,
+                owner: Some(Contributor)
+            }
+        ));
+        assert!(allows(
+            Contributor,
+            EditProfile {
+                own: true,
+                owner: Some(Contributor)
+            }
+        ));
+        assert!(!allows(Contributor, WritePages));
+        assert!(!allows(Author, WritePages), "WordPress authors have no edit_pages");
+        assert!(allows(Editor, WritePages));
         assert!(allows(Administrator, ManageUsers));
     }
 }

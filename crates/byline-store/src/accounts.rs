@@ -3,7 +3,6 @@
 
 use byline_core::author::Author;
 use byline_core::role::Role;
-use chrono::{DateTime, Utc};
 
 /// An author who can sign in to the admin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +20,6 @@ impl User {
     }
 }
 
-/// Failed sign-ins recorded under one key (an account or an address).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failures {
-    /// Failures in a row (forgotten a day after the last).
-    pub count: u32,
-    /// Until when sign-ins under this key are refused.
-    pub locked_until: Option<DateTime<Utc>>,
-}
+/// Failed attempts recorded under one key (an account, an article or an
+/// address); the throttling rules live with the type in core.
+pub use byline_core::throttle::Failures;

@@ -31,6 +31,14 @@ pub enum WebError {
         /// Text the visitor submitted, shown back so it is not lost.
         kept_text: Option<String>,
     },
+    /// Refused for now (a throttle); the message says when to try again.
+    #[error("too many requests: {message}")]
+    TooManyRequests {
+        /// Why, and when to try again.
+        message: String,
+        /// Seconds until then, sent as `Retry-After`.
+        retry_after: u64,
+    },
     /// A bug or a failing backend; logged, shown only as an apology.
     #[error("internal error: {0}")]
     Internal(String),
@@ -61,6 +69,7 @@ struct ErrorInfo {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let mut retry_after = None;
         let (status, info) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, generic(StatusCode::NOT_FOUND)),
             Self::BadRequest(message) => (
@@ -79,6 +88,20 @@ impl IntoResponse for WebError {
                     kept_text,
                 },
             ),
+            Self::TooManyRequests {
+                message,
+                retry_after: seconds,
+            } => {
+                retry_after = Some(seconds);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorInfo {
+                        heading: "Please wait a moment".into(),
+                        message,
+                        kept_text: None,
+                    },
+                )
+            }
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -88,6 +111,9 @@ impl IntoResponse for WebError {
             }
         };
         let mut response = (status, info.message.clone()).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(info);
         response
     }

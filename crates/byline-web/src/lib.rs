@@ -3,6 +3,7 @@
 //! render. Errors render the theme's error page (see [`error`]).
 
 pub mod admin;
+mod attempts;
 pub mod cache;
 pub mod client;
 mod conditional;

@@ -1,15 +1,37 @@
 //! A streaming WXR reader: it yields the site header, each author, each
 //! category or tag, and each item (with its comments and meta) as soon as
 //! its closing tag is read, so memory stays flat whatever the file size.
+//!
+//! Memory stays bounded whatever the file holds, too: a damaged or hostile
+//! export (a gigabyte of whitespace in one text node, tags nested without
+//! end, an item with millions of comments) stops the reading with an error
+//! at its line instead of being held whole. The bounds are far above what
+//! WordPress writes: its post bodies reach a few MB.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+
+/// The longest text kept from one element (a post body, a comment, a meta
+/// value), once its entities are decoded.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// The most one record (an item with its comments, meta and terms, an
+/// author, a term) may hold in memory, counted as its texts plus the size
+/// of each comment, meta and term entry: room for a 16 MB post with tens
+/// of thousands of comments.
+pub const MAX_RECORD_BYTES: usize = 128 * 1024 * 1024;
+/// The deepest nesting of elements; WordPress's goes six deep.
+pub const MAX_DEPTH: usize = 64;
+/// The longest element name (WordPress's are under 30 bytes).
+const MAX_NAME_BYTES: usize = 1024;
+/// The most bytes one XML event (a text run, a CDATA section, a tag, a
+/// comment) may take from the file: a kept text and room for markup.
+const MAX_EVENT_BYTES: usize = MAX_TEXT_BYTES + 64 * 1024;
 
 /// One thing read from the export.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +220,47 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// The source as the XML reader sees it: each event may take at most
+/// [`MAX_EVENT_BYTES`], after which reading fails, so no text run or tag is
+/// ever buffered whole, however long it is.
+struct Bounded<R> {
+    inner: R,
+    /// Bytes taken by the event being read.
+    taken: usize,
+    /// The last failure was this cap, not the file.
+    overrun: bool,
+}
+
+impl<R: BufRead> Read for Bounded<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let room = MAX_EVENT_BYTES.saturating_sub(self.taken);
+        if room == 0 {
+            self.overrun = true;
+            return Err(io::Error::other("an XML event is too long"));
+        }
+        let available = self.inner.fill_buf()?;
+        Ok(&available[..available.len().min(room)])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.taken += n;
+        self.inner.consume(n);
+    }
+}
+
 /// Opens a WXR file, plain or gzip-compressed (detected from its first bytes).
 pub fn open(path: &Path) -> std::io::Result<(WxrReader<Box<dyn BufRead + Send>>, Progress)> {
     let progress = Progress::default();
@@ -218,13 +281,20 @@ pub fn open(path: &Path) -> std::io::Result<(WxrReader<Box<dyn BufRead + Send>>,
     Ok((WxrReader::new(source, Some(path.to_owned())), progress))
 }
 
+/// The reading buffer's usual size.
+const BUF_CAPACITY: usize = 64 * 1024;
+
 /// The streaming reader. Iterate it for [`Record`]s; after an error it ends.
 pub struct WxrReader<R: BufRead> {
-    xml: Reader<R>,
+    xml: Reader<Bounded<R>>,
     path: Option<PathBuf>,
     buf: Vec<u8>,
     stack: Vec<String>,
     text: String,
+    /// Where the text being gathered started.
+    text_at: u64,
+    /// What the record being read holds so far (see [`MAX_RECORD_BYTES`]).
+    kept: usize,
     site: Option<WxrSite>,
     author: WxrAuthor,
     term: WxrTerm,
@@ -239,14 +309,20 @@ pub struct WxrReader<R: BufRead> {
 impl<R: BufRead> WxrReader<R> {
     /// Reads from any buffered source; `path` lets errors be located by line.
     pub fn new(source: R, path: Option<PathBuf>) -> Self {
-        let mut xml = Reader::from_reader(source);
+        let mut xml = Reader::from_reader(Bounded {
+            inner: source,
+            taken: 0,
+            overrun: false,
+        });
         xml.config_mut().trim_text(false);
         Self {
             xml,
             path,
-            buf: Vec::with_capacity(64 * 1024),
+            buf: Vec::with_capacity(BUF_CAPACITY),
             stack: Vec::new(),
             text: String::new(),
+            text_at: 0,
+            kept: 0,
             site: Some(WxrSite::default()),
             author: WxrAuthor::default(),
             term: WxrTerm::default(),
@@ -272,7 +348,57 @@ impl<R: BufRead> WxrReader<R> {
         self.stack.iter().any(|s| s == name)
     }
 
-    fn start(&mut self, e: &BytesStart) -> Result<Option<Record>, WxrError> {
+    /// Counts `bytes` against the record being read.
+    fn charge(&mut self, bytes: usize, at: u64) -> Result<(), WxrError> {
+        self.kept = self.kept.saturating_add(bytes);
+        if self.kept > MAX_RECORD_BYTES {
+            return Err(self.error(
+                at,
+                format!(
+                    "the item, author or term being read here holds more than {} MiB (its text, comments, meta and \
+                     terms together), more than byline imports at once; is the file damaged?",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds decoded text to the element's text, within [`MAX_TEXT_BYTES`].
+    fn push_text(&mut self, text: &str, at: u64) -> Result<(), WxrError> {
+        if self.text.is_empty() {
+            self.text_at = at;
+        }
+        if self.text.len() + text.len() > MAX_TEXT_BYTES {
+            return Err(self.too_long(self.text_at));
+        }
+        self.text.push_str(text);
+        Ok(())
+    }
+
+    fn too_long(&self, at: u64) -> WxrError {
+        self.error(
+            at,
+            format!(
+                "a text or tag starting here is longer than {} MiB, more than any field of a WordPress \
+                 export holds; is the file damaged?",
+                MAX_TEXT_BYTES >> 20
+            ),
+        )
+    }
+
+    fn start(&mut self, e: &BytesStart, at: u64) -> Result<Option<Record>, WxrError> {
+        if e.name().as_ref().len() > MAX_NAME_BYTES {
+            return Err(self.error(at, format!("an element name longer than {MAX_NAME_BYTES} bytes")));
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(
+                at,
+                format!(
+                    "elements are nested more than {MAX_DEPTH} deep here (WordPress nests six); is the file damaged?"
+                ),
+            ));
+        }
         let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
         self.text.clear();
         let mut out = None;
@@ -281,6 +407,7 @@ impl<R: BufRead> WxrReader<R> {
             "wp:author" | "wp:category" | "wp:tag" | "wp:term" | "item" if !self.inside("item") => {
                 // The header ends where the first author, term or item starts.
                 out = self.site.take().map(Record::Site);
+                self.kept = 0;
                 match name.as_str() {
                     "wp:author" => self.author = WxrAuthor::default(),
                     "item" => self.item = WxrItem::default(),
@@ -303,6 +430,7 @@ impl<R: BufRead> WxrReader<R> {
                 self.item_term = WxrItemTerm::default();
                 for attr in e.attributes().flatten() {
                     let value = attr.unescape_value().map(|v| v.into_owned()).unwrap_or_default();
+                    self.charge(value.len(), at)?;
                     match attr.key.as_ref() {
                         b"domain" => self.item_term.domain = value,
                         b"nicename" => self.item_term.nicename = value,
@@ -318,12 +446,24 @@ impl<R: BufRead> WxrReader<R> {
         Ok(out)
     }
 
-    fn end(&mut self) -> Option<Record> {
+    fn end(&mut self, at: u64) -> Result<Option<Record>, WxrError> {
         let name = self.stack.pop().unwrap_or_default();
-        let parent = self.stack.last().map(String::as_str).unwrap_or("");
         let text = std::mem::take(&mut self.text);
+        let entry = match name.as_str() {
+            "wp:comment" => size_of::<WxrComment>(),
+            "wp:postmeta" | "wp:commentmeta" => size_of::<(String, String)>(),
+            "category" => size_of::<WxrItemTerm>(),
+            _ => 0,
+        };
+        self.charge(text.len() + entry, at)?;
+        Ok(self.finish(&name, text))
+    }
+
+    /// Puts an element's text where it belongs; a finished record comes back.
+    fn finish(&mut self, name: &str, text: String) -> Option<Record> {
+        let parent = self.stack.last().map(String::as_str).unwrap_or("");
         let num = || text.trim().parse::<i64>().unwrap_or(0);
-        match (parent, name.as_str()) {
+        match (parent, name) {
             ("channel", "title") => self.site.as_mut().map(|s| s.title = text).unwrap_or(()),
             ("channel", "link") => self.site.as_mut().map(|s| s.link = text).unwrap_or(()),
             ("channel", "description") => self.site.as_mut().map(|s| s.description = text).unwrap_or(()),
@@ -416,82 +556,104 @@ impl<R: BufRead> WxrReader<R> {
 
     fn next_record(&mut self) -> Result<Option<Record>, WxrError> {
         loop {
-            self.buf.clear();
-            let event = match self.xml.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
-                Err(e) => {
-                    let at = self.xml.error_position();
-                    let message = e.to_string();
-                    return Err(if message.contains("end of input") {
-                        self.error(
-                            at,
-                            format!("the file ends in the middle of a tag: it is truncated ({message})"),
-                        )
-                    } else {
-                        self.error(at, format!("invalid XML: {message}"))
-                    });
-                }
+            // The buffer is lent to the event, so the event can be handled
+            // without being copied.
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.clear();
+            self.xml.get_mut().taken = 0;
+            let at = self.xml.buffer_position();
+            let record = match self.xml.read_event_into(&mut buf) {
+                Ok(event) => self.handle(event, at),
+                Err(e) => Err(self.read_error(&e, at)),
             };
-            let record = match event {
-                Event::Start(e) => self.start(&e)?,
-                Event::Empty(e) => {
-                    self.start(&e)?;
-                    self.end()
-                }
-                Event::End(_) => self.end(),
-                Event::Text(t) => {
-                    self.text.push_str(
-                        &t.decode()
-                            .map_err(|e| self.error(self.xml.buffer_position(), e.to_string()))?,
-                    );
-                    None
-                }
-                Event::CData(t) => {
-                    self.text.push_str(&String::from_utf8_lossy(&t));
-                    None
-                }
-                Event::GeneralRef(r) => {
-                    let name = r
-                        .decode()
-                        .map_err(|e| self.error(self.xml.buffer_position(), e.to_string()))?;
-                    match (r.resolve_char_ref(), name.as_ref()) {
-                        (Ok(Some(c)), _) => self.text.push(c),
-                        (_, "lt") => self.text.push('<'),
-                        (_, "gt") => self.text.push('>'),
-                        (_, "amp") => self.text.push('&'),
-                        (_, "apos") => self.text.push('\''),
-                        (_, "quot") => self.text.push('"'),
-                        // An entity XML does not define: keep it as written.
-                        (_, other) => {
-                            self.text.push('&');
-                            self.text.push_str(other);
-                            self.text.push(';');
-                        }
-                    }
-                    None
-                }
-                Event::Eof => {
-                    if !self.saw_rss {
-                        return Err(self.error(
-                            self.xml.buffer_position(),
-                            "this is not a WordPress export (no <rss> element)",
-                        ));
-                    }
-                    if let Some(open) = self.stack.last() {
-                        let open = open.clone();
-                        return Err(self.error(
-                            self.xml.buffer_position(),
-                            format!("the file ends inside <{open}>: it is truncated"),
-                        ));
-                    }
-                    return Ok(self.site.take().map(Record::Site));
-                }
-                _ => None,
+            // A huge event's buffer is not kept for the rest of the file.
+            self.buf = if buf.capacity() > BUF_CAPACITY * 4 {
+                Vec::with_capacity(BUF_CAPACITY)
+            } else {
+                buf
             };
-            if record.is_some() {
-                return Ok(record);
+            if let Some(record) = record? {
+                return Ok(Some(record));
+            }
+            if self.done {
+                return Ok(None);
             }
         }
+    }
+
+    fn read_error(&self, e: &quick_xml::Error, at: u64) -> WxrError {
+        if self.xml.get_ref().overrun {
+            return self.too_long(at);
+        }
+        let message = e.to_string();
+        let at = self.xml.error_position();
+        if message.contains("end of input") {
+            self.error(
+                at,
+                format!("the file ends in the middle of a tag: it is truncated ({message})"),
+            )
+        } else {
+            self.error(at, format!("invalid XML: {message}"))
+        }
+    }
+
+    /// Takes in one event; a finished record comes back.
+    fn handle(&mut self, event: Event<'_>, at: u64) -> Result<Option<Record>, WxrError> {
+        Ok(match event {
+            Event::Start(e) => self.start(&e, at)?,
+            Event::Empty(e) => {
+                let site = self.start(&e, at)?;
+                site.or(self.end(at)?)
+            }
+            Event::End(_) => self.end(at)?,
+            Event::Text(t) => {
+                let text = t
+                    .decode()
+                    .map_err(|e| self.error(self.xml.buffer_position(), e.to_string()))?;
+                self.push_text(&text, at)?;
+                None
+            }
+            Event::CData(t) => {
+                self.push_text(&String::from_utf8_lossy(&t), at)?;
+                None
+            }
+            Event::GeneralRef(r) => {
+                let name = r
+                    .decode()
+                    .map_err(|e| self.error(self.xml.buffer_position(), e.to_string()))?;
+                let mut one = [0; 4];
+                let text: &str = match (r.resolve_char_ref(), name.as_ref()) {
+                    (Ok(Some(c)), _) => c.encode_utf8(&mut one),
+                    (_, "lt") => "<",
+                    (_, "gt") => ">",
+                    (_, "amp") => "&",
+                    (_, "apos") => "'",
+                    (_, "quot") => "\"",
+                    // An entity XML does not define: keep it as written.
+                    (_, other) => return self.push_text(&format!("&{other};"), at).map(|()| None),
+                };
+                self.push_text(text, at)?;
+                None
+            }
+            Event::Eof => {
+                if !self.saw_rss {
+                    return Err(self.error(
+                        self.xml.buffer_position(),
+                        "this is not a WordPress export (no <rss> element)",
+                    ));
+                }
+                if let Some(open) = self.stack.last() {
+                    let open = open.clone();
+                    return Err(self.error(
+                        self.xml.buffer_position(),
+                        format!("the file ends inside <{open}>: it is truncated"),
+                    ));
+                }
+                self.done = true;
+                self.site.take().map(Record::Site)
+            }
+            _ => None,
+        })
     }
 }
 
@@ -601,6 +763,38 @@ mod tests {
         assert_eq!(item.terms[0].nicename, "news");
         assert_eq!(item.meta, vec![("_wp_old_slug".to_owned(), "hi".to_owned())]);
         assert_eq!(item.comments[0].content, "Nice & <b>true</b>");
+    }
+
+    fn first_error(source: impl Read) -> WxrError {
+        WxrReader::new(BufReader::new(source), None)
+            .find_map(Result::err)
+            .expect("an error")
+    }
+
+    #[test]
+    fn endless_text_stops_at_the_limit() {
+        let spaces = "<rss><channel>".as_bytes().chain(io::repeat(b' '));
+        let err = first_error(spaces);
+        assert!(err.message.contains("longer than 16 MiB"), "{err}");
+        assert_eq!(err.column, 15, "where the text starts");
+        // Pieces that are each small add up too.
+        let piece = format!("<![CDATA[{}]]>", "x".repeat(1 << 20));
+        let many = "<rss><channel><title>"
+            .as_bytes()
+            .chain(io::Cursor::new(piece.repeat(17)));
+        let err = first_error(many);
+        assert!(err.message.contains("longer than 16 MiB"), "{err}");
+        assert_eq!(err.column, 22);
+    }
+
+    #[test]
+    fn endless_nesting_stops_at_the_limit() {
+        let deep = "<rss><channel>"
+            .as_bytes()
+            .chain(io::Cursor::new("<a>".repeat(100_000)));
+        let err = first_error(deep);
+        assert!(err.message.contains("nested more than 64 deep"), "{err}");
+        assert_eq!(err.column, 1 + 14 + 62 * 3, "at the 65th element");
     }
 
     #[test]

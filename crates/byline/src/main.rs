@@ -32,7 +32,7 @@ enum Command {
     /// Add, list and edit authors.
     #[command(subcommand)]
     Author(commands::author::Command),
-    /// Admin accounts: add users, reset passwords, list roles.
+    /// Admin accounts: add users, reset passwords, unlock, list roles.
     #[command(subcommand)]
     User(commands::user::Command),
     /// Create, list, publish, edit and delete articles from Markdown files.

@@ -78,6 +78,15 @@ fn local(at: DateTime<Utc>, tz: Tz, format: &str) -> String {
     at.with_timezone(&tz).format(format).to_string()
 }
 
+/// Pages are for editors and administrators, as in WordPress, where
+/// authors and contributors have no `edit_pages`.
+fn require_kind(admin: &Admin, kind: ArticleKind) -> Result<(), WebError> {
+    match kind {
+        ArticleKind::Page => admin.require(Action::WritePages),
+        ArticleKind::Post => Ok(()),
+    }
+}
+
 /// The article `id` if this user may edit it.
 async fn editable(ctx: &Ctx, admin: &Admin, id: i64) -> Result<Article, WebError> {
     let article = ctx.state.store.article(id).await?.ok_or(WebError::NotFound)?;
@@ -86,6 +95,7 @@ async fn editable(ctx: &Ctx, admin: &Admin, id: i64) -> Result<Article, WebError
         own,
         published: is_published(&article),
     })?;
+    require_kind(admin, article.kind)?;
     Ok(article)
 }
 
@@ -127,6 +137,7 @@ struct ListRow {
 #[derive(Serialize)]
 struct ListPage {
     kind: &'static str,
+    can_write_pages: bool,
     heading: &'static str,
     new_url: String,
     statuses: Vec<Choice>,
@@ -145,6 +156,7 @@ struct ListPage {
 pub async fn list(ctx: Ctx, admin: Admin, Query(p): Query<ListParams>) -> Result<Response, WebError> {
     let store = &ctx.state.store;
     let kind = kind_of(p.kind.as_deref());
+    require_kind(&admin, kind)?;
     let status = p.status.as_deref().and_then(ArticleStatus::parse);
     let query =
         p.q.clone()
@@ -238,6 +250,7 @@ pub async fn list(ctx: Ctx, admin: Admin, Query(p): Query<ListParams>) -> Result
         .notice(notice_text(p.notice.as_deref()));
     let data = ListPage {
         kind: kind.as_str(),
+        can_write_pages: admin.may(Action::WritePages),
         heading,
         new_url: format!("/admin/articles/new?kind={}", kind.as_str()),
         statuses: [
@@ -502,6 +515,7 @@ pub struct NewParams {
 /// `GET /admin/articles/new`.
 pub async fn new(ctx: Ctx, admin: Admin, Query(p): Query<NewParams>) -> Result<Response, WebError> {
     admin.require(Action::CreateArticle)?;
+    require_kind(&admin, kind_of(p.kind.as_deref()))?;
     let form = ArticleForm {
         kind: kind_of(p.kind.as_deref()).as_str().into(),
         status: "draft".into(),
@@ -691,6 +705,7 @@ pub async fn create(
     Form(form): Form<ArticleForm>,
 ) -> Result<Response, WebError> {
     admin.require(Action::CreateArticle)?;
+    require_kind(&admin, kind_of(Some(&form.kind)))?;
     save(ctx, admin, headers, None, form).await
 }
 
@@ -727,6 +742,7 @@ pub async fn lifecycle(
         own: article.author_id == admin.user.id(),
         published: is_published(&article),
     })?;
+    require_kind(&admin, article.kind)?;
     let store = &ctx.state.store;
     let kind = article.kind.as_str();
     let to = match action.as_str() {

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::comment_form::{is_valid_email, normalise_url};
 use byline_core::markdown::{plain_excerpt, render_comment};
+use byline_core::redirect::same_site_path_within;
 use byline_core::role::Action;
 use byline_core::text::without_strays;
 use byline_core::{Article, Comment, CommentId, CommentStatus};
@@ -284,10 +285,10 @@ async fn moderatable(ctx: &Ctx, admin: &Admin, id: CommentId) -> Result<(Comment
 }
 
 /// Only queue addresses are returned to.
-fn safe_return(to: Option<&str>) -> String {
-    to.filter(|t| t.starts_with("/admin/comments") && !t.contains("//"))
-        .unwrap_or("/admin/comments")
-        .to_owned()
+/// Only the queue's own pages on this site are gone back to.
+fn safe_return(to: Option<&str>, base: &str) -> String {
+    to.and_then(|t| same_site_path_within(t, base, "/admin/comments"))
+        .unwrap_or_else(|| "/admin/comments".to_owned())
 }
 
 fn with_notice(url: &str, code: &str, n: usize) -> String {
@@ -343,7 +344,7 @@ pub async fn act(ctx: Ctx, admin: Admin, headers: HeaderMap, RawForm(body): RawF
         count = ids.len(),
         "comments moderated"
     );
-    let back = safe_return(get("return_to"));
+    let back = safe_return(get("return_to"), &ctx.base);
     Ok(Redirect::to(&with_notice(&back, act.code(), ids.len())).into_response())
 }
 

@@ -1,6 +1,7 @@
 //! `/admin/login` and `/admin/logout`, with throttling per account and per
-//! client address: after a few failures both are locked for a delay that
-//! grows, and while locked even the right password is refused.
+//! client address (`byline_core::throttle`): after a few failures both are
+//! locked for a delay that grows. A locked address is refused even the
+//! right password; a locked account only refuses addresses that failed.
 
 use axum::Form;
 use axum::extract::Query;
@@ -8,7 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use byline_core::author::Login;
-use byline_core::throttle::{locked_until, wait_message};
+use byline_core::redirect::same_site_path_within;
+use byline_core::throttle;
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,7 @@ use super::page::{Chrome, render};
 use super::session::{
     self, Admin, PRESESSION_COOKIE, SESSION_COOKIE, SESSION_DAYS, check_form, cookie, csrf_token, new_token, token_hash,
 };
+use crate::attempts::{Admission, admit};
 use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
@@ -27,11 +30,10 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only admin addresses are followed after signing in.
-fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with("/admin") && !n.contains("//") && !n.contains('\\'))
-        .unwrap_or("/admin/")
-        .to_owned()
+/// Only admin addresses on this site are followed after signing in.
+fn safe_next(next: Option<&str>, base: &str) -> String {
+    next.and_then(|n| same_site_path_within(n, base, "/admin"))
+        .unwrap_or_else(|| "/admin/".to_owned())
 }
 
 /// The browser's pre-session cookie (made if missing) and the CSRF token
@@ -112,7 +114,7 @@ pub async fn form(
     jar: CookieJar,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, WebError> {
-    let next = safe_next(q.next.as_deref());
+    let next = safe_next(q.next.as_deref(), &ctx.base);
     if admin.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -140,38 +142,31 @@ pub async fn submit(
     check_form(&headers, &ctx.base, form.csrf.as_deref().unwrap_or(""), &expected)?;
     let store = &ctx.state.store;
     let login = form.login.unwrap_or_default().trim().to_owned();
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(form.next.as_deref(), &ctx.base);
     let now = Utc::now();
     let mismatch = "That login and password do not match an account. Check both and try again.";
     // A login no account can have costs nothing and leaves nothing stored.
     if Login::parse(&login).is_err() {
         return page(&ctx, jar, StatusCode::UNAUTHORIZED, login, next, Some(mismatch.into())).await;
     }
-    let account_key = format!("login:{}", login.to_lowercase());
-    // By network, as the flood check: an IPv6 client by its /64.
-    let ip_key = format!("ip:{}", client.network());
-
-    let before = store.login_failures(&account_key, now).await?;
-    let by_ip = store.login_failures(&ip_key, now).await?;
-    if let Some(until) = [before.locked_until, by_ip.locked_until]
-        .into_iter()
-        .flatten()
-        .filter(|u| *u > now)
-        .max()
+    let attempt = match admit(
+        store.as_ref(),
+        throttle::account_key(&login),
+        throttle::address_key(client.network()),
+        now,
+    )
+    .await?
     {
-        let message = wait_message(until, now);
-        return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
-    }
-    // The attempt counts against the account before the password is
-    // checked, so guesses sent in parallel cannot all slip in before the
-    // first failure is written: only the first of them is checked.
-    let attempt = store
-        .add_login_failure(&account_key, now, &|n| locked_until(n, now))
-        .await?;
-    if attempt.count > before.count + 1 {
-        let message = "Another sign-in to this account is under way. Try again in a moment.".to_owned();
-        return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
-    }
+        Admission::Check(attempt) => attempt,
+        Admission::Locked(until) => {
+            let message = throttle::wait_message(until, now);
+            return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
+        }
+        Admission::Busy => {
+            let message = "Another sign-in to this account is under way. Try again in a moment.".to_owned();
+            return page(&ctx, jar, StatusCode::TOO_MANY_REQUESTS, login, next, Some(message)).await;
+        }
+    };
     let found = store.user_for_sign_in(&login).await?;
     // Unknown logins are checked against a decoy, so they take as long as known ones.
     let hash = found
@@ -179,17 +174,15 @@ pub async fn submit(
         .map_or_else(|| password::decoy().to_owned(), |(_, h)| h.clone());
     let matches = password::verify_bounded(hash, form.password.unwrap_or_default()).await;
     let Some((user, _)) = found.filter(|_| matches) else {
-        let ip_failures = store.add_login_failure(&ip_key, now, &|n| locked_until(n, now)).await?;
+        let locked = attempt.failed(store.as_ref()).await?;
         tracing::info!(ip = %client.ip, "failed sign-in");
-        let (status, message) = match attempt.locked_until.max(ip_failures.locked_until) {
-            Some(until) => (StatusCode::TOO_MANY_REQUESTS, wait_message(until, now)),
+        let (status, message) = match locked {
+            Some(until) => (StatusCode::TOO_MANY_REQUESTS, throttle::wait_message(until, now)),
             None => (StatusCode::UNAUTHORIZED, mismatch.to_owned()),
         };
         return page(&ctx, jar, status, login, next, Some(message)).await;
     };
-    // Only the account's record goes: a sign-in to one account must not
-    // wipe out failures this address made against others.
-    store.clear_login_failures(&account_key).await?;
+    attempt.succeeded(store.as_ref()).await?;
     tracing::info!(user = user.id(), "signed in");
     let jar = start_session(&ctx, jar, user.id()).await?;
     Ok((jar, Redirect::to(&next)).into_response())

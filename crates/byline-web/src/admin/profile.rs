@@ -4,6 +4,8 @@
 //! profiles. Only administrators see and change another author's private
 //! email (as only they see commenters' emails).
 
+use std::collections::HashMap;
+
 use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,8 +14,8 @@ use axum_extra::extract::CookieJar;
 use byline_core::author::{Author, MAX_BIO, MAX_DISPLAY_NAME, MAX_TAGLINE, ProfileDraft, ProfileErrors};
 use byline_core::comment_form::{MAX_EMAIL, MAX_URL};
 use byline_core::permalink::author_path;
-use byline_core::role::Action;
-use byline_core::throttle::{locked_until, wait_message};
+use byline_core::role::{Action, Role};
+use byline_core::throttle;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,8 @@ use super::fields::Field;
 use super::login::start_session;
 use super::page::{Chrome, render};
 use super::session::Admin;
+use crate::attempts::{Admission, admit};
+use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
 use crate::password;
@@ -172,7 +176,7 @@ async fn page(ctx: &Ctx, admin: &Admin, author: &Author, shown: Shown) -> Result
         profile_failed,
         password: own.then(|| password_fields(shown.password_errors.unwrap_or_default())),
         password_failed,
-        can_edit_others: admin.may(Action::EditProfile { own: false }),
+        can_edit_others: admin.may(anyone_elses()),
         heading: heading.clone(),
     };
     let chrome = Chrome::signed_in(&ctx.state, admin, section, &heading)
@@ -183,12 +187,32 @@ async fn page(ctx: &Ctx, admin: &Admin, author: &Author, shown: Shown) -> Result
 
 /// The author `id`, if this user may edit their profile.
 async fn editable(ctx: &Ctx, admin: &Admin, id: i64) -> Result<Author, WebError> {
-    let own = id == admin.user.id();
-    admin.require(Action::EditProfile { own })?;
-    if own {
+    if id == admin.user.id() {
+        admin.require(own_profile(admin))?;
         return Ok(admin.user.author.clone());
     }
-    ctx.state.store.author(id).await?.ok_or(WebError::NotFound)
+    // Someone who may edit no other profile learns nothing about this one.
+    admin.require(anyone_elses())?;
+    let author = ctx.state.store.author(id).await?.ok_or(WebError::NotFound)?;
+    let owner = ctx.state.store.user(id).await?.map(|u| u.role);
+    admin.require(Action::EditProfile { own: false, owner })?;
+    Ok(author)
+}
+
+fn own_profile(admin: &Admin) -> Action {
+    Action::EditProfile {
+        own: true,
+        owner: Some(admin.user.role),
+    }
+}
+
+/// Editing someone else's profile at all: an author without an account,
+/// whom editors and administrators may edit.
+fn anyone_elses() -> Action {
+    Action::EditProfile {
+        own: false,
+        owner: None,
+    }
 }
 
 /// `GET /admin/profile`.
@@ -278,32 +302,40 @@ pub async fn save_other(
 pub async fn change_password(
     ctx: Ctx,
     admin: Admin,
+    client: Client,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     admin.check_form(&headers, &ctx.base, form.csrf.as_deref().unwrap_or(""))?;
     let me = admin.user.author.clone();
-    admin.require(Action::EditProfile { own: true })?;
+    admin.require(own_profile(&admin))?;
     let store = &ctx.state.store;
     let now = Utc::now();
-    let key = format!("login:{}", me.login.as_str().to_lowercase());
-    let refuse = |status: StatusCode, errors: PasswordErrors| {
+    let refuse = |status: StatusCode, message: String| {
         let shown = Shown {
-            password_errors: Some(errors),
+            password_errors: Some(PasswordErrors {
+                current: Some(message),
+                ..Default::default()
+            }),
             status,
             ..Shown::fresh(None)
         };
         let (ctx, admin, me) = (&ctx, &admin, &me);
         async move { page(ctx, admin, me, shown).await }
     };
-    if let Some(until) = store.login_failures(&key, now).await?.locked_until.filter(|u| *u > now) {
-        let errors = PasswordErrors {
-            current: Some(wait_message(until, now)),
-            ..Default::default()
-        };
-        return refuse(StatusCode::TOO_MANY_REQUESTS, errors).await;
-    }
+    let ip = client.network();
+    let target = throttle::account_key(me.login.as_str());
+    let attempt = match admit(store.as_ref(), target, throttle::address_key(ip), now).await? {
+        Admission::Check(attempt) => attempt,
+        Admission::Locked(until) => {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, throttle::wait_message(until, now)).await;
+        }
+        Admission::Busy => {
+            let message = "Another sign-in to this account is under way. Try again in a moment.".to_owned();
+            return refuse(StatusCode::TOO_MANY_REQUESTS, message).await;
+        }
+    };
     let current = form.current_password.unwrap_or_default();
     let new = form.new_password.unwrap_or_default();
     let stored = store
@@ -311,23 +343,18 @@ pub async fn change_password(
         .await?
         .map(|(_, hash)| hash)
         .unwrap_or_else(|| password::decoy().to_owned());
-    let matches = password::verify_bounded(stored, current).await;
-    if !matches {
-        let failures = store.add_login_failure(&key, now, &|n| locked_until(n, now)).await?;
+    if !password::verify_bounded(stored, current).await {
+        let locked = attempt.failed(store.as_ref()).await?;
         tracing::info!(user = me.id, "wrong current password on a password change");
-        let (status, message) = match failures.locked_until {
-            Some(until) => (StatusCode::TOO_MANY_REQUESTS, wait_message(until, now)),
-            None => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "That is not your current password.".to_owned(),
-            ),
+        return match locked {
+            Some(until) => refuse(StatusCode::TOO_MANY_REQUESTS, throttle::wait_message(until, now)).await,
+            None => {
+                let message = "That is not your current password.".to_owned();
+                refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await
+            }
         };
-        let errors = PasswordErrors {
-            current: Some(message),
-            ..Default::default()
-        };
-        return refuse(status, errors).await;
     }
+    attempt.succeeded(store.as_ref()).await?;
     let errors = PasswordErrors {
         current: None,
         new: password::validate(&new)
@@ -337,9 +364,13 @@ pub async fn change_password(
             .then(|| "The two new passwords differ.".to_owned()),
     };
     if errors.new.is_some() || errors.confirm.is_some() {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        let shown = Shown {
+            password_errors: Some(errors),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..Shown::fresh(None)
+        };
+        return page(&ctx, &admin, &me, shown).await;
     }
-    store.clear_login_failures(&key).await?;
     let hash = password::hash_bounded(new).await;
     // Ends every session, this one too; this browser signs straight back in.
     store.set_password(me.id, &hash).await?;
@@ -353,7 +384,8 @@ struct AuthorRow {
     name: String,
     login: String,
     tagline: String,
-    edit_url: String,
+    /// Absent when this user may not edit the profile.
+    edit_url: Option<String>,
     public_url: String,
     is_me: bool,
 }
@@ -366,21 +398,27 @@ struct AuthorsPage {
 /// `GET /admin/authors`: every author (with an account or not), for
 /// editors and administrators to pick a profile to edit.
 pub async fn authors(ctx: Ctx, admin: Admin) -> Result<Response, WebError> {
-    admin.require(Action::EditProfile { own: false })?;
-    let rows = ctx
-        .state
-        .store
+    admin.require(anyone_elses())?;
+    let store = &ctx.state.store;
+    let roles: HashMap<i64, Role> = store.users().await?.iter().map(|u| (u.id(), u.role)).collect();
+    let rows = store
         .authors()
         .await?
         .into_iter()
         .map(|a| {
             let is_me = a.id == admin.user.id();
+            let may_edit = admin.may(Action::EditProfile {
+                own: is_me,
+                owner: roles.get(&a.id).copied(),
+            });
             AuthorRow {
-                edit_url: if is_me {
-                    "/admin/profile".to_owned()
-                } else {
-                    format!("/admin/authors/{}", a.id)
-                },
+                edit_url: may_edit.then(|| {
+                    if is_me {
+                        "/admin/profile".to_owned()
+                    } else {
+                        format!("/admin/authors/{}", a.id)
+                    }
+                }),
                 public_url: author_path(&a.nicename),
                 name: a.profile.display_name,
                 login: a.login.to_string(),

@@ -155,7 +155,11 @@ async fn show(
     .await
 }
 
-async fn public_article(ctx: &Ctx, kind: ArticleKind, slug: &str) -> Result<Option<byline_core::Article>, WebError> {
+pub(super) async fn public_article(
+    ctx: &Ctx,
+    kind: ArticleKind,
+    slug: &str,
+) -> Result<Option<byline_core::Article>, WebError> {
     let article = ctx.state.store.article_by_slug(kind, slug).await?;
     Ok(article.filter(|a| a.is_public_at(chrono::Utc::now())))
 }

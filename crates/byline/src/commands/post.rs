@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use byline_core::front_matter::{self, ArticleFile, KEYS};
+use byline_core::article::MAX_BODY_BYTES;
+use byline_core::front_matter::{self, ArticleFile};
 use byline_core::time::parse_local;
-use byline_core::{Article, ArticleKind, ArticleStatus, CommentsOpen, NewArticle, Settings, Slug};
+use byline_core::{Article, ArticleKind, ArticleStatus, BodyFormat, CommentsOpen, NewArticle, Settings, Slug};
 use byline_store::{ArticleFilter, ArticleQuery, Store};
 use chrono::Utc;
 
@@ -59,8 +60,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
     match cmd {
         Command::New { file, page } => {
             let kind = if page { ArticleKind::Page } else { ArticleKind::Post };
-            let (parsed, new) = read_article(store.as_ref(), &settings, &file, kind, None).await?;
-            warn_ignored(&parsed);
+            let (_, new) = read_article(store.as_ref(), &settings, &file, kind, None).await?;
             let article = store.create_article(&new, Utc::now()).await?;
             report(&article, &settings, "Created");
         }
@@ -87,7 +87,6 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
                 .with_context(|| format!("no article with id {id}"))?;
             let (parsed, mut new) =
                 read_article(store.as_ref(), &settings, &file, current.kind, Some(&current)).await?;
-            warn_ignored(&parsed);
             if parsed.slug.is_none() {
                 // Keep the address readers already link to.
                 new.slug = Some(current.slug.clone());
@@ -129,14 +128,42 @@ fn public_path(article: &Article, settings: &Settings) -> String {
     }
 }
 
-fn warn_ignored(file: &ArticleFile) {
-    if !file.ignored_keys.is_empty() {
-        eprintln!(
-            "note: ignored front matter key(s) {}; byline reads {}",
-            file.ignored_keys.join(", "),
-            KEYS.join(", ")
+/// Room for front matter in a file, on top of the body's limit.
+const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// Reads a file (or a pipe, or a device) of at most the size an article can
+/// have, without reading past it.
+fn read_bounded(path: &Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let limit = MAX_BODY_BYTES + MAX_FRONT_MATTER_BYTES;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() > limit {
+        bail!(
+            "{} is too large: an article can have at most {} of text after {} of front matter",
+            path.display(),
+            mib(MAX_BODY_BYTES),
+            kib(MAX_FRONT_MATTER_BYTES)
         );
     }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (byte {} is not): save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to() + 1
+        )
+    })
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{} MiB", bytes / (1024 * 1024))
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{} KiB", bytes / 1024)
 }
 
 /// Reads a file into an article, checking every field with a message that
@@ -148,9 +175,11 @@ async fn read_article(
     kind: ArticleKind,
     current: Option<&Article>,
 ) -> anyhow::Result<(ArticleFile, NewArticle)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_bounded(path)?;
     let file = front_matter::parse(&text).with_context(|| format!("in {}", path.display()))?;
     let at = |msg: String| anyhow::anyhow!("{}: {msg}", path.display());
+    // The same limits as the editor's: size and nesting.
+    byline_core::article::check_body(&file.body, BodyFormat::Markdown).map_err(at)?;
 
     let title = match (&file.title, current) {
         (Some(t), _) if !t.trim().is_empty() => t.trim().to_owned(),
@@ -187,21 +216,15 @@ async fn read_article(
             }
         }
     };
-    let status = match file.status.as_deref().map(str::trim) {
-        None | Some("") => current.map_or(ArticleStatus::Draft, |c| c.status),
-        Some(s) => {
-            ArticleStatus::parse(s).ok_or_else(|| at(format!("status must be draft or published, not {s:?}")))?
-        }
-    };
-    let comments = match file.comments.as_deref().map(str::trim) {
-        None | Some("") => current.map_or(CommentsOpen::Open, |c| c.comments),
-        Some("true") => CommentsOpen::Open,
-        Some("false") => CommentsOpen::Closed,
-        Some(s) => CommentsOpen::parse(s).ok_or_else(|| at(format!("comments must be open or closed, not {s:?}")))?,
-    };
+    let status = file
+        .status
+        .unwrap_or_else(|| current.map_or(ArticleStatus::Draft, |c| c.status));
+    let comments = file
+        .comments
+        .unwrap_or_else(|| current.map_or(CommentsOpen::Open, |c| c.comments));
     let published_at = match file.date.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(d) => Some(parse_local(d, settings.timezone).map_err(|e| at(e.to_string()))?),
+        Some(d) => Some(parse_local(d, settings.timezone).map_err(|e| at(format!("front matter key `date`: {e}")))?),
     };
     let slug = match file.slug.as_deref().map(str::trim) {
         None | Some("") => None,

@@ -8,7 +8,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use byline_core::author::{AuthorProfile, Login};
 use byline_core::role::Role;
+use byline_core::throttle;
+use byline_store::Store;
+use byline_store::accounts::User;
 use byline_web::password;
+use chrono::Utc;
 
 use super::author::{checked_email, required_name};
 use super::open_store;
@@ -33,8 +37,15 @@ pub enum Command {
         #[arg(long)]
         email: Option<String>,
     },
-    /// Set a new password (from standard input) and sign out every session.
+    /// Set a new password (from standard input), sign out every session and
+    /// lift the account's sign-in lock.
     ResetPassword {
+        /// The user's login.
+        login: String,
+    },
+    /// Lift the account's sign-in lock: forget its failed sign-ins. (An
+    /// address that failed five times stays locked until its lock ends.)
+    Unlock {
         /// The user's login.
         login: String,
     },
@@ -61,6 +72,15 @@ fn read_password() -> anyhow::Result<String> {
     };
     password::validate(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(password)
+}
+
+/// The user with `login`, or an error naming it.
+async fn existing_user(store: &dyn Store, login: &str) -> anyhow::Result<User> {
+    let (user, _) = store
+        .user_for_sign_in(login)
+        .await?
+        .with_context(|| format!("no user with login {login:?}; see `byline user list`"))?;
+    Ok(user)
 }
 
 pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
@@ -92,15 +112,25 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
             );
         }
         Command::ResetPassword { login } => {
-            let (user, _) = store
-                .user_for_sign_in(&login)
-                .await?
-                .with_context(|| format!("no user with login {login:?}"))?;
+            let user = existing_user(store.as_ref(), &login).await?;
             let hash = password::hash(&read_password()?);
             store.set_password(user.id(), &hash).await?;
+            store
+                .clear_login_failures(&throttle::account_key(user.author.login.as_str()))
+                .await?;
             println!(
-                "New password set for {}; every session was signed out.",
+                "New password set for {}; every session was signed out and the account is unlocked.",
                 user.author.login
+            );
+        }
+        Command::Unlock { login } => {
+            let user = existing_user(store.as_ref(), &login).await?;
+            let key = throttle::account_key(user.author.login.as_str());
+            let failures = store.login_failures(&key, Utc::now()).await?;
+            store.clear_login_failures(&key).await?;
+            println!(
+                "Unlocked {}: {} recent failed sign-in(s) forgotten.",
+                user.author.login, failures.count
             );
         }
         Command::List => {

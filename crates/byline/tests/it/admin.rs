@@ -19,11 +19,21 @@ pub struct Browser<'a> {
 
 impl<'a> Browser<'a> {
     pub fn new(site: &'a Site) -> Self {
+        Self::at(site, &site.fresh_ip())
+    }
+
+    /// A browser with no cookies on the machine at `ip`.
+    pub fn at(site: &'a Site, ip: &str) -> Self {
         Self {
             site,
             jar: RefCell::new(BTreeMap::new()),
-            ip: site.fresh_ip(),
+            ip: ip.to_owned(),
         }
+    }
+
+    /// The address its requests come from.
+    pub fn ip(&self) -> &str {
+        &self.ip
     }
 
     fn cookie_header(&self) -> String {
@@ -285,7 +295,7 @@ async fn guesses_sent_in_parallel_are_not_all_checked() {
         tokens.push(b.csrf("/admin/login").await);
     }
     let mut attempts = tokio::task::JoinSet::new();
-    for (b, csrf) in browsers.iter().zip(&tokens) {
+    for (i, (b, csrf)) in browsers.iter().zip(&tokens).enumerate() {
         let request = b.post_request(
             "/admin/login",
             &[
@@ -295,9 +305,10 @@ async fn guesses_sent_in_parallel_are_not_all_checked() {
             ],
             Some(&site.base),
         );
-        attempts.spawn(async move { request.send().await.unwrap().status() });
+        attempts.spawn(async move { (i, request.send().await.unwrap().status()) });
     }
-    let statuses: Vec<StatusCode> = attempts.join_all().await;
+    let outcomes: Vec<(usize, StatusCode)> = attempts.join_all().await;
+    let statuses: Vec<StatusCode> = outcomes.iter().map(|(_, s)| *s).collect();
     let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
     assert!(checked <= 5, "at most five guesses are checked: {statuses:?}");
     assert!(
@@ -305,10 +316,18 @@ async fn guesses_sent_in_parallel_are_not_all_checked() {
             .iter()
             .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s))
     );
+    let guesser = outcomes
+        .iter()
+        .find(|(_, s)| *s == StatusCode::UNAUTHORIZED)
+        .map(|(i, _)| &browsers[*i])
+        .expect("one guess was checked");
     assert_eq!(
-        Browser::new(&site).sign_in("target", PASSWORD).await.status(),
+        Browser::at(&site, guesser.ip())
+            .sign_in("target", PASSWORD)
+            .await
+            .status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "the account is locked"
+        "the account is locked for an address that guessed"
     );
 }
 
@@ -317,18 +336,19 @@ async fn repeated_failures_lock_the_account_and_the_address() {
     let site = Site::start().await;
     add_user(&site, "jane", "author");
     // Five failures from five addresses lock the account.
-    for _ in 0..5 {
-        let res = Browser::new(&site).sign_in("jane", "not the password").await;
+    let guessers: Vec<Browser> = (0..5).map(|_| Browser::new(&site)).collect();
+    for b in &guessers {
+        let res = b.sign_in("jane", "not the password").await;
         assert!(matches!(
             res.status(),
             StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
         ));
     }
-    let res = Browser::new(&site).sign_in("jane", PASSWORD).await;
+    let res = Browser::at(&site, guessers[0].ip()).sign_in("jane", PASSWORD).await;
     assert_eq!(
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "the right password does not get in while locked"
+        "the right password does not get in while locked, from an address that guessed"
     );
     let html = res.text().await.unwrap();
     assert!(texts(&html, "[role=alert]")[0].contains("Try again in"), "{html}");

@@ -733,9 +733,9 @@ async fn wrong_current_passwords_count_as_failed_sign_ins() {
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
-        Browser::new(&site).sign_in("jane", PASSWORD).await.status(),
+        Browser::at(&site, b.ip()).sign_in("jane", PASSWORD).await.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "the account is locked for a while"
+        "the account is locked for a while, for the address that guessed"
     );
 }
 

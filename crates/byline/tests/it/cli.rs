@@ -195,7 +195,7 @@ async fn bad_markdown_files_are_refused_with_a_reason() {
         ("---\ntitle: x\nauthor: nobody\n---\nbody", "no author with login"),
         (
             "---\ntitle: x\nauthor: jane\nstatus: live\n---\nbody",
-            "status must be draft or published",
+            "`status` must be one of draft, pending, published, private",
         ),
         (
             "---\ntitle: x\nauthor: jane\ndate: 26/01/2024\n---\nbody",
@@ -204,7 +204,7 @@ async fn bad_markdown_files_are_refused_with_a_reason() {
         ("---\ntitle: x\nauthor: jane\nslug: Not A Slug\n---\nbody", "slug"),
         (
             "---\ntitle: x\nauthor: jane\ncomments: maybe\n---\nbody",
-            "comments must be open or closed",
+            "`comments` must be open or closed",
         ),
     ];
     for (content, message) in cases {

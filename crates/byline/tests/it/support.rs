@@ -495,3 +495,71 @@ impl Drop for Running {
         let _ = self.server.child.wait();
     }
 }
+
+impl Site {
+    /// Imports a published post "Protected" by `jane` (made if missing) whose
+    /// text needs `password`; returns its path.
+    pub fn protected_article(&self, password: &str) -> String {
+        let wxr = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old site</title><link>http://old.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[jane]]></wp:author_login><wp:author_email><![CDATA[jane@old.example]]></wp:author_email><wp:author_display_name><![CDATA[Jane]]></wp:author_display_name></wp:author>
+<item><title>Protected</title><dc:creator><![CDATA[jane]]></dc:creator><content:encoded><![CDATA[<p>The hidden ledger text.</p>]]></content:encoded><wp:post_id>7</wp:post_id><wp:post_date>2024-01-26 10:00:00</wp:post_date><wp:post_date_gmt>2024-01-26 10:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status><wp:post_name>protected</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:post_password><![CDATA[{password}]]></wp:post_password></item>
+</channel></rss>"#
+        );
+        let file = self.data().join("protected.xml");
+        std::fs::write(&file, wxr).expect("write the export");
+        self.cli(&["import", "wordpress", file.to_str().unwrap()]).ok();
+        let list: serde_json::Value = serde_json::from_str(&self.cli(&["post", "list", "--json"]).ok()).unwrap();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Protected")
+            .and_then(|a| a["path"].as_str())
+            .expect("the protected post is listed")
+            .to_owned()
+    }
+
+    /// POSTs the article password form from `ip`, with extra headers.
+    pub async fn post_password(&self, fields: &[(&str, &str)], ip: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = self
+            .http
+            .post(self.url("/wp-login.php?action=postpass"))
+            .header("x-forwarded-for", ip)
+            .form(fields);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.expect("POST the password form")
+    }
+}
+
+/// Runs `byline --data DIR ARGS…` (with `stdin` on its standard input when
+/// given) and measures its peak resident memory, in MiB, with GNU time when
+/// the machine has `/usr/bin/time` (`None` otherwise).
+pub fn cli_peak_memory(dir: &Path, args: &[&str], stdin: Option<Stdio>) -> (Cli, Option<f64>) {
+    let time = Path::new("/usr/bin/time");
+    let report = tempfile::NamedTempFile::new().expect("temp file");
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg("-o").arg(report.path()).arg(BIN);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    command
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env_remove("BYLINE_DATA")
+        .stdin(stdin.unwrap_or_else(Stdio::null));
+    let cli = Cli::from(command.output().expect("run byline"));
+    let peak = std::fs::read_to_string(report.path()).ok().and_then(|r| {
+        r.lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|kib| kib.trim().parse::<f64>().ok())
+            .map(|kib| kib / 1024.0)
+    });
+    (cli, peak)
+}
