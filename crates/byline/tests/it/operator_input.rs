@@ -134,7 +134,7 @@ async fn post_new_reads_no_more_than_an_article_can_hold() {
     let err = site.cli(&["post", "new", file.to_str().unwrap()]).fails();
     assert!(
         err.contains(
-            "the text after the front matter is 2097153 bytes; an article can have at most 2 MiB (2097152 bytes)"
+            "The text is too long: at most 2 MiB (2097152 bytes); this one has 2097153 bytes."
         ),
         "{err}"
     );
