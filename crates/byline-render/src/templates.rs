@@ -21,6 +21,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../themes/default/templates/comment_form.html"),
     ),
     (
+        "comment_refused.html",
+        include_str!("../../../themes/default/templates/comment_refused.html"),
+    ),
+    (
         "pagination.html",
         include_str!("../../../themes/default/templates/pagination.html"),
     ),

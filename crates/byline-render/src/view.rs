@@ -348,3 +348,28 @@ pub struct ErrorPage {
     /// it is not lost.
     pub kept_text: Option<String>,
 }
+
+/// Context of `comment_refused.html`: a comment that was not accepted,
+/// shown back in the form with the reasons. Deliberately small (no
+/// article text, no discussion), so a refusal costs next to nothing even
+/// when floods make it the common answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentRefusedPage {
+    /// The site.
+    pub site: SiteView,
+    /// Head metadata (canonical: the article).
+    pub meta: PageMeta,
+    /// The article's headline.
+    pub article_title: String,
+    /// The article's address (the discussion page replied on).
+    pub article_url: String,
+    /// The form, under the name `comment_form.html` reads it by.
+    pub discussion: RefusedDiscussion,
+}
+
+/// The form of a [`CommentRefusedPage`].
+#[derive(Debug, Clone, Serialize)]
+pub struct RefusedDiscussion {
+    /// The form with the visitor's input and the messages.
+    pub form: CommentFormView,
+}

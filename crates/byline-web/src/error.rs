@@ -20,6 +20,18 @@ pub enum WebError {
     /// Nothing public lives at this address.
     #[error("not found")]
     NotFound,
+    /// What a form was sent to is gone (an article deleted while the
+    /// visitor typed); their text is shown back.
+    #[error("gone: {message}")]
+    Gone {
+        /// What is gone.
+        message: String,
+        /// Text the visitor submitted, shown back so it is not lost.
+        kept_text: Option<String>,
+    },
+    /// The request body is over the limit; the message says which.
+    #[error("payload too large: {0}")]
+    TooLarge(String),
     /// The request itself is malformed; the message says how.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -72,6 +84,22 @@ impl IntoResponse for WebError {
         let mut retry_after = None;
         let (status, info) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, generic(StatusCode::NOT_FOUND)),
+            Self::Gone { message, kept_text } => (
+                StatusCode::NOT_FOUND,
+                ErrorInfo {
+                    heading: "This is no longer here".into(),
+                    message,
+                    kept_text,
+                },
+            ),
+            Self::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorInfo {
+                    heading: "Too much data".into(),
+                    message,
+                    kept_text: None,
+                },
+            ),
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 ErrorInfo {
@@ -173,6 +201,7 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
             return response;
         }
     };
+    let kept = info.kept_text.is_some();
     let page = ErrorPage {
         site,
         meta: PageMeta {
@@ -192,6 +221,13 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
             parts.headers.remove(header::CONTENT_TYPE);
             let mut themed = (parts.status, Html(html)).into_response();
             themed.headers_mut().extend(parts.headers);
+            if kept {
+                // It shows what the visitor typed: theirs only.
+                themed.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    header::HeaderValue::from_static("private, no-store"),
+                );
+            }
             themed
         }
         Err(e) => {

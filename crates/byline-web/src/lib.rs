@@ -11,6 +11,7 @@ mod context;
 mod cpu;
 pub mod error;
 mod headers;
+pub mod health;
 mod lookup;
 pub mod password;
 mod present;
@@ -40,6 +41,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The page cache's size and `Cache-Control`.
     pub cache: cache::CacheConfig,
+    /// Where the site's data lives (for the free-space check of `/healthz`).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Everything a handler needs, shared by all requests.
@@ -63,6 +66,8 @@ pub struct AppState {
     pub cache: Arc<cache::PageCache>,
     /// Where pages are rendered (off the async workers).
     render_slots: cpu::RenderSlots,
+    /// Whether writes are going through, for `/healthz`.
+    pub health: Arc<health::WriteHealth>,
 }
 
 impl AppState {
@@ -83,6 +88,7 @@ impl AppState {
             csrf_key: Arc::new(keys::derive(&site_secret, "admin-csrf")),
             cache: Arc::new(cache::PageCache::new(feed, &config.cache)),
             render_slots: cpu::RenderSlots::new(),
+            health: Arc::new(health::WriteHealth::new(config.data_dir.clone())),
             config,
         })
     }

@@ -61,4 +61,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/profile/password", post(profile::change_password))
         .route("/admin/authors", get(profile::authors))
         .route("/admin/authors/{id}", get(profile::show).post(profile::save_other))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
 }
+
+/// Largest admin request body: the editor with an article at its longest
+/// (`MAX_BODY_BYTES`; each byte at most three once percent-encoded) and its
+/// other fields, so any article the editor accepts fits. Larger bodies get
+/// the themed 413 page.
+const BODY_LIMIT: usize = byline_core::article::MAX_BODY_BYTES * 3 + 256 * 1024;

@@ -230,6 +230,12 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     };
     tracing::info!(user = user.id(), "first administrator created");
+    if ctx.settings.site_url.is_empty() {
+        // The address the operator set the site up at becomes its address:
+        // from now on no request's Host header decides the site's links.
+        ctx.state.store.set_setting("site_url", &ctx.base).await?;
+        tracing::info!(site_url = %ctx.base, "site address set from the setup");
+    }
     let jar = start_session(&ctx, jar, user.id()).await?;
     Ok((jar, Redirect::to("/admin/?notice=welcome")).into_response())
 }

@@ -5,14 +5,18 @@ use std::sync::Arc;
 
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::SignedCookieJar;
 
 use super::{CacheTags, Entry};
 use crate::client::Client;
+use crate::routes::PAGE_PARAMETERS;
 use crate::{AppState, context, visitor};
+
+/// `Cache-Control` of pages whose links come from the request (no `site_url`).
+static PRIVATE: HeaderValue = HeaderValue::from_static("private, no-cache");
 
 /// Largest body kept; bigger responses are served but not cached.
 const MAX_BODY: usize = 8 << 20;
@@ -36,10 +40,16 @@ pub async fn serve_cached(State(state): State<AppState>, mut request: Request, n
         Err(_) => return next.run(request).await,
     };
     let base = context::base_url(&settings, request.headers(), Client::is_https(request.extensions()));
-    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let key: Arc<str> = format!("{base}{path}").into();
+    let key: Arc<str> = format!("{base}{}", key_path(request.uri())).into();
+    // Without a configured address, links come from the request's Host
+    // header: no shared cache may keep such a page for other visitors.
+    let cache_control = if settings.site_url.is_empty() {
+        &PRIVATE
+    } else {
+        cache.cache_control()
+    };
     if let Some(entry) = cache.get(&key) {
-        return entry.respond(&method, request.headers(), cache.cache_control(), "hit");
+        return entry.respond(&method, request.headers(), cache_control, "hit");
     }
 
     // The handler renders the whole page; validators are checked here.
@@ -57,9 +67,22 @@ pub async fn serve_cached(State(state): State<AppState>, mut request: Request, n
     let Some(CacheTags(tags, expires)) = response.extensions_mut().remove::<CacheTags>().filter(|_| cacheable) else {
         return response;
     };
+    // A page too large to keep is served as it is, uncached.
+    let limit = MAX_BODY.min(cache.largest_entry());
+    if axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_none_or(|n| n > limit as u64)
+    {
+        return response;
+    }
     let (parts, body) = response.into_parts();
-    let Ok(body) = to_bytes(body, MAX_BODY).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let body = match to_bytes(body, limit).await {
+        Ok(body) => body,
+        Err(e) => {
+            // Only a body that failed while being made gets here.
+            tracing::error!(error = %e, "a page could not be read for the cache");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
     };
     let mut entry = Entry::new(parts.headers, body, tags);
     entry.expires = expires;
@@ -71,7 +94,30 @@ pub async fn serve_cached(State(state): State<AppState>, mut request: Request, n
             state.cache.grew(&key, &entry, added);
         });
     }
-    entry.respond(&method, &conditions, cache.cache_control(), "miss")
+    entry.respond(&method, &conditions, cache_control, "miss")
+}
+
+/// The part of a request's address its page depends on: the path, and of
+/// the query only the parameters public pages read, in order. Any other
+/// parameter (`?x=random`) changes nothing on the page, so it shares the
+/// page's entry instead of forcing a render and pushing popular pages out.
+fn key_path(uri: &Uri) -> String {
+    let path = uri.path();
+    let Some(query) = uri.query() else {
+        return path.to_owned();
+    };
+    let mut read: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| PAGE_PARAMETERS.contains(&name.as_ref()))
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    if read.is_empty() {
+        return path.to_owned();
+    }
+    read.sort();
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(read)
+        .finish();
+    format!("{path}?{query}")
 }
 
 /// A request whose page shows something of the visitor's own (their held

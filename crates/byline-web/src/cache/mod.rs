@@ -177,6 +177,11 @@ impl PageCache {
         }
     }
 
+    /// The largest page kept (a quarter of the cap: no page may crowd out the rest).
+    pub fn largest_entry(&self) -> usize {
+        self.max_bytes / 4
+    }
+
     /// Whether pages are kept at all.
     pub fn enabled(&self) -> bool {
         self.max_bytes > 0
@@ -272,7 +277,7 @@ impl PageCache {
     /// whether it was stored.
     pub fn insert(&self, key: Arc<str>, entry: Arc<Entry>, generation: u64) -> bool {
         let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
-        if self.generation.load(Ordering::Acquire) != generation || entry.size() > self.max_bytes / 4 {
+        if self.generation.load(Ordering::Acquire) != generation || entry.size() > self.largest_entry() {
             return false;
         }
         entry.touch(self.clock.fetch_add(1, Ordering::Relaxed));

@@ -128,6 +128,11 @@ pub async fn render(
             }),
         None => None,
     };
+    if form.reply_to.is_some() && reply_to.is_none() && status == StatusCode::OK {
+        // `?replytocom=` naming nothing one can reply to here: the page
+        // itself, at one address (junk values must not each become a page).
+        return Ok((StatusCode::FOUND, [(header::LOCATION, format!("{page_url}#respond"))]).into_response());
+    }
     let notes = state.store.article_notes(article.id).await?;
 
     // Everything from here is CPU work: Markdown, sanitising, the template.

@@ -5,20 +5,21 @@
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::SignedCookieJar;
-use byline_core::comment_form::CommentDraft;
+use byline_core::comment_form::{CommentDraft, MAX_COMMENT};
 use byline_core::moderation::CommentText;
 use byline_core::permalink::comment_page_path;
 use byline_core::submission::{CommentPolicy, CommentRejection, accepts_comments, decide};
 use byline_core::thread::{ReplyError, page_for};
-use byline_core::{CommentId, CommentStatus};
+use byline_core::{Article, CommentId, CommentStatus};
+use byline_render::view::{CommentFormView, CommentRefusedPage, PageMeta, RefusedDiscussion, ReplyTarget};
 use byline_store::{NewComment, SubmitError};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::article::{self, FormState, Viewer};
+use super::article::{FormState, Viewer};
 use crate::client::Client;
 use crate::context::Ctx;
 use crate::error::WebError;
@@ -40,6 +41,63 @@ pub struct CommentForm {
     consent: Option<String>,
 }
 
+/// The small page a refused comment gets: the form with what the visitor
+/// typed and why it was refused, and a link back to the article. No article
+/// text and no discussion are rendered, so answering a flood is cheap.
+async fn refused(ctx: &Ctx, article: &Article, form: FormState, status: StatusCode) -> Result<Response, WebError> {
+    let (state, settings) = (&ctx.state, &ctx.settings);
+    let path = article_path(article, settings.timezone);
+    let (page, reply_to) = match form.reply_to {
+        Some(parent) => {
+            let target = state
+                .store
+                .comment(parent)
+                .await?
+                .filter(|c| c.article_id == article.id);
+            let page = match &target {
+                Some(c) => state.store.comment_page_of(c.id, settings.comments_per_page).await?,
+                None => 1,
+            };
+            let target = target.map(|c| ReplyTarget {
+                id: c.id.0,
+                author_name: c.author_name,
+            });
+            (page, target)
+        }
+        None => (1, None),
+    };
+    let page_url = comment_page_path(&path, page);
+    let view = CommentRefusedPage {
+        site: ctx.site(),
+        meta: PageMeta {
+            title: format!("Your comment on {}", article.title),
+            canonical: ctx.abs(&path),
+            noindex: true,
+            ..Default::default()
+        },
+        article_title: article.title.clone(),
+        article_url: page_url.clone(),
+        discussion: RefusedDiscussion {
+            form: CommentFormView {
+                action: "/wp-comments-post.php#respond".into(),
+                article_id: article.id,
+                draft: form.draft,
+                errors: form.errors,
+                notice: form.notice,
+                reply_to,
+                cancel_reply_url: format!("{page_url}#respond"),
+            },
+        },
+    };
+    let html = state.renderer.render("comment_refused.html", &view)?;
+    let mut response = (status, Html(html)).into_response();
+    // It shows what the visitor typed (their email too): theirs only.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(response)
+}
+
 /// Handles a submitted comment.
 pub async fn post_comment(
     ctx: Ctx,
@@ -48,7 +106,16 @@ pub async fn post_comment(
     jar: SignedCookieJar,
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(format!("The comment form could not be read: {e}")))?;
+    let Form(form) = form.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge(format!(
+                "Your comment is longer than this site accepts (at most {MAX_COMMENT} characters), so it \
+                 could not be read. Your browser's Back button brings your text back: shorten it and send it again."
+            ))
+        } else {
+            WebError::BadRequest(format!("The comment form could not be read: {e}"))
+        }
+    })?;
     let article_id: i64 = form
         .article_id
         .as_deref()
@@ -79,7 +146,10 @@ pub async fn post_comment(
         .article(state.store.as_ref(), article_id)
         .await?
         .filter(|a| a.is_public_at(now))
-        .ok_or(WebError::NotFound)?;
+        .ok_or_else(|| WebError::Gone {
+            message: "The article you commented on is no longer published, so your comment was not posted.".into(),
+            kept_text: Some(draft.comment.clone()).filter(|c| !c.trim().is_empty()),
+        })?;
     let settings = &ctx.settings;
     // Closed by hand, or by age (`close_comments_days`).
     if !accepts_comments(&article, settings.close_comments_days, now) {
@@ -98,21 +168,7 @@ pub async fn post_comment(
             kept_text: Some(draft.comment).filter(|c| !c.trim().is_empty()),
         });
     }
-    let refuse = |status: StatusCode, form: FormState| {
-        let (ctx, article, viewer) = (&ctx, &article, &viewer);
-        async move {
-            let page = match form.reply_to {
-                Some(parent) => ctx
-                    .state
-                    .store
-                    .comment_page_of(parent, ctx.settings.comments_per_page)
-                    .await
-                    .unwrap_or(1),
-                None => 1,
-            };
-            article::render(ctx, article, page, viewer, form, status).await
-        }
-    };
+    let refuse = |status: StatusCode, form: FormState| refused(&ctx, &article, form, status);
 
     let valid = match draft.validate() {
         Ok(valid) => valid,
@@ -187,8 +243,27 @@ pub async fn post_comment(
             }
             return Ok(response);
         }
-        Err(SubmitError::Store(e)) => return Err(e.into()),
+        Err(SubmitError::Store(e)) => {
+            // The disk is full, or the database locked for too long: the
+            // visitor keeps their text and is told to try again.
+            state.health.failed(&e.to_string());
+            let reply_to = draft.parent.map(CommentId);
+            let form = FormState {
+                draft,
+                errors: Default::default(),
+                notice: Some(
+                    "The site could not save your comment just now. Nothing you typed is lost: \
+                     please send it again in a moment."
+                        .into(),
+                ),
+                reply_to,
+            };
+            let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, form).await?;
+            response.headers_mut().insert(header::RETRY_AFTER, 30.into());
+            return Ok(response);
+        }
     };
+    state.health.succeeded();
     let comment = submitted.comment;
     tracing::info!(
         comment_id = comment.id.0,

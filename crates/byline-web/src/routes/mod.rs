@@ -21,9 +21,16 @@ use tower_http::trace::TraceLayer;
 
 use crate::{AppState, error, headers};
 
-/// Largest request body: a maximal comment (65,525 characters, up to four
-/// bytes each once encoded) plus the other fields, with room to spare.
-const BODY_LIMIT: usize = 512 * 1024;
+pub use public::PAGE_PARAMETERS;
+
+/// Largest public request body: the comment form with every field at its
+/// longest, in the worst encoding (a four-byte character is twelve bytes
+/// once percent-encoded), and room for the rest. So no comment the form
+/// accepts is refused for its size, whatever its script.
+const BODY_LIMIT: usize = {
+    use byline_core::comment_form::{MAX_COMMENT, MAX_EMAIL, MAX_NAME, MAX_URL};
+    (MAX_COMMENT + MAX_NAME + MAX_EMAIL + MAX_URL) * 12 + 16 * 1024
+};
 
 /// The whole public site.
 pub fn router(state: AppState) -> Router {

@@ -16,6 +16,10 @@ use super::{feeds, lists};
 use crate::context::Ctx;
 use crate::error::WebError;
 
+/// The query parameters [`PageQuery`] reads (the page cache keys pages on
+/// these alone).
+pub const PAGE_PARAMETERS: &[&str] = &["replytocom", "s", "q", "page", "p", "page_id"];
+
 /// Query parameters public pages understand.
 #[derive(Debug, Deserialize, Default)]
 pub struct PageQuery {
@@ -142,6 +146,13 @@ async fn show(
                 comment_page,
             )));
         }
+    }
+    if query.replytocom.as_deref().is_some_and(|r| r.parse::<i64>().is_err()) {
+        let path = permalink::comment_page_path(
+            &crate::present::article_path(&article, ctx.settings.timezone),
+            comment_page,
+        );
+        return Ok((StatusCode::FOUND, [(header::LOCATION, format!("{path}#respond"))]).into_response());
     }
     let form = FormState::fresh(jar, query.replytocom.as_deref());
     article::render(

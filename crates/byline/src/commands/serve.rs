@@ -118,6 +118,7 @@ pub async fn run(data: &Path, args: Args) -> anyhow::Result<()> {
             max_bytes: args.page_cache_mib << 20,
             cache_control: args.cache_control,
         },
+        data_dir: Some(data.to_path_buf()),
     };
     let state = AppState::open(store, config).await?;
 

@@ -133,9 +133,7 @@ async fn post_new_reads_no_more_than_an_article_can_hold() {
     let file = site.write_file(&format!("{front}{}", "a".repeat(MAX_BODY_BYTES + 1)));
     let err = site.cli(&["post", "new", file.to_str().unwrap()]).fails();
     assert!(
-        err.contains(
-            "The text is too long: at most 2 MiB (2097152 bytes); this one has 2097153 bytes."
-        ),
+        err.contains("The text is too long: at most 2 MiB (2097152 bytes); this one has 2097153 bytes."),
         "{err}"
     );
     assert!(titles(&site).is_empty());

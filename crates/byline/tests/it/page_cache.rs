@@ -173,6 +173,12 @@ async fn a_held_comment_is_shown_to_its_author_past_the_cache() {
 #[tokio::test]
 async fn compressed_variants_validators_and_cache_control() {
     let (site, _, a_path, _) = site_with_two_articles().await;
+    // Reproduces: with no site_url, the Host header became the pages' absolute
+    // links while they were marked for shared caches (which others could be
+    // served from).
+    let res = site.get(&a_path).await;
+    assert_eq!(res.headers()["cache-control"], "private, no-cache");
+    site.cli(&["settings", "set", "site_url", &site.base]).ok();
     let plain = warm(&site, &a_path).await;
     let res = site.get(&a_path).await;
     assert_eq!(res.headers()["vary"], "Accept-Encoding");
@@ -231,6 +237,7 @@ async fn cache_size_and_cache_control_are_configurable() {
     let site = Site::start_with(&["--no-sample", "--cache-control", "public, max-age=60"]).await;
     site.add_author("jane", "Jane Doe");
     let (_, path) = site.publish("jane", "Cached a minute", "2024-05-01 08:00");
+    site.cli(&["settings", "set", "site_url", &site.base]).ok();
     assert_eq!(site.get(&path).await.headers()["cache-control"], "public, max-age=60");
 }
 
