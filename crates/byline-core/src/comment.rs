@@ -118,4 +118,20 @@ pub struct Comment {
     pub author_id: Option<i64>,
     /// The WordPress comment id this comment was imported from.
     pub wp_id: Option<i64>,
+    /// A keyed hash of the random token in the posting browser's signed
+    /// cookie. The avatar is drawn from it, so no avatar tells whether a
+    /// guessed email is someone's; and only the same browser counts as a
+    /// known commenter. `None` for imported and older comments.
+    pub commenter: Option<String>,
+}
+
+impl Comment {
+    /// What the comment's avatar is drawn from: the browser's key when
+    /// there is one, else (imported comments) the email.
+    pub fn avatar_identity(&self) -> String {
+        match &self.commenter {
+            Some(key) => format!("commenter:{key}"),
+            None => self.author_email.clone(),
+        }
+    }
 }

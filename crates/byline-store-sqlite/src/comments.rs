@@ -19,7 +19,8 @@ use crate::time::{decode_opt, encode};
 // The facts a submission is decided on, as SQL over the numbered
 // parameters ?1 email, ?2 name, ?3 article, ?4 requested parent, ?5 text,
 // ?6 client network (`byline_core::client_net`: what the flood check counts
-// by; the insert binds the full address last). WordPress's duplicate rule:
+// by; the insert binds the full address last), ?7 the commenter's browser
+// key (see `Comment::commenter`). WordPress's duplicate rule:
 // same article, same parent, same text, same name or email, not in the
 // trash (asked once by email and once by name, so each half uses an index).
 const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND article_id = ?3 \
@@ -27,8 +28,11 @@ const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 
      UNION ALL SELECT 1 FROM comments WHERE author_name = ?2 AND article_id = ?3 \
      AND parent_id IS ?4 AND body = ?5 AND status != 'trash')";
 const LAST_FROM_ADDRESS: &str = "(SELECT max(created_at) FROM comments WHERE author_net = ?6)";
-const KNOWN_COMMENTER: &str =
-    "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND author_name = ?2 AND status = 'approved')";
+/// A known commenter has an approved comment under the same name and email
+/// posted from the same browser: typing someone's name and email is not
+/// enough to pass as them.
+const KNOWN_COMMENTER: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND author_name = ?2 \
+     AND status = 'approved' AND commenter = ?7)";
 const PARENT: &str =
     "(SELECT article_id || ' ' || status || ' ' || depth || ' ' || root_id FROM comments WHERE id = ?4)";
 
@@ -132,9 +136,9 @@ async fn insert_if_unchanged<'c>(
     let placement = decide(&read.facts)?;
     let sql = format!(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-         author_net, user_agent, body, status, created_at, author_ip) \
-         SELECT ?3, ?7, ?8, ?9, ?2, ?1, ?10, ?6, ?11, ?5, ?12, ?13, ?17 \
-         WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?14 AND {KNOWN_COMMENTER} = ?15 AND {PARENT} IS ?16 \
+         author_net, user_agent, body, status, created_at, author_ip, commenter) \
+         SELECT ?3, ?8, ?9, ?10, ?2, ?1, ?11, ?6, ?12, ?5, ?13, ?14, ?18, ?7 \
+         WHERE NOT {DUPLICATE} AND {LAST_FROM_ADDRESS} IS ?15 AND {KNOWN_COMMENTER} = ?16 AND {PARENT} IS ?17 \
          RETURNING {COMMENT_COLUMNS}, {THREADS_BEFORE_NEW} AS threads_before"
     );
     // fetch_all steps the statement to its end: SQLite runs its WAL
@@ -170,7 +174,7 @@ async fn insert_if_unchanged<'c>(
     }))
 }
 
-/// Binds ?1 to ?6 (see [`DUPLICATE`]).
+/// Binds ?1 to ?7 (see [`DUPLICATE`]).
 fn bind_facts<'q, O>(
     q: sqlx::query::QueryAs<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
     c: &'q NewComment,
@@ -181,6 +185,7 @@ fn bind_facts<'q, O>(
         .bind(c.parent_id.map(|p| p.0))
         .bind(&c.body)
         .bind(byline_core::client_net::network_key(&c.author_ip))
+        .bind(&c.commenter)
 }
 
 /// Reads [`PARENT`]'s "article status depth root".

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_client_network",
         include_str!("../migrations/0006_client_network.sql"),
     ),
+    ("0007_commenter", include_str!("../migrations/0007_commenter.sql")),
 ];
 
 /// Brings the schema up to date.

@@ -226,11 +226,12 @@ pub struct CommentRow {
     kind: String,
     author_id: Option<i64>,
     wp_id: Option<i64>,
+    commenter: Option<String>,
 }
 
 /// Column list matching [`CommentRow`].
 pub const COMMENT_COLUMNS: &str = "id, article_id, parent_id, root_id, depth, author_name, author_email, author_url, \
-     author_ip, user_agent, body, status, created_at, kind, author_id, wp_id";
+     author_ip, user_agent, body, status, created_at, kind, author_id, wp_id, commenter";
 
 impl TryFrom<CommentRow> for Comment {
     type Error = sqlx::Error;
@@ -252,6 +253,7 @@ impl TryFrom<CommentRow> for Comment {
             kind: CommentKind::parse(&r.kind).ok_or_else(|| corrupt("comment kind", &r.kind))?,
             author_id: r.author_id,
             wp_id: r.wp_id,
+            commenter: r.commenter,
         })
     }
 }

@@ -666,6 +666,8 @@ fn comment(article_id: i64, name: &str, body: &str, parent: Option<CommentId>, s
         user_agent: "test".into(),
         body: body.into(),
         created_at: at("2024-06-01T12:00:00Z") + Duration::seconds(seconds),
+        // Each commenter writes from a browser of their own.
+        commenter: Some(format!("browser-of-{}", name.to_lowercase())),
     }
 }
 
@@ -719,6 +721,18 @@ async fn comments(store: &dyn Store, article: i64) {
         CommentStatus::Approved,
         "a known commenter goes straight through"
     );
+    // Someone else typing Ann's name and email, from another browser, is not Ann.
+    let mut impostor = comment(article, "Ann", "Pretending", None, 310);
+    impostor.commenter = Some("another-browser".into());
+    impostor.author_ip = "198.51.100.77".into();
+    let impostor = store.submit_comment(&impostor, &rules).await.unwrap().comment;
+    assert_eq!(
+        impostor.status,
+        CommentStatus::Pending,
+        "known means the same browser too"
+    );
+    assert_eq!(impostor.commenter.as_deref(), Some("another-browser"));
+    store.delete_comment(impostor.id).await.unwrap();
 
     let mut flood = comment(article, "Cat", "Quick", None, 305);
     flood.author_ip = again.author_ip.clone();

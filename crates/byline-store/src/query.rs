@@ -90,6 +90,8 @@ pub struct NewComment {
     pub body: String,
     /// Arrival time.
     pub created_at: DateTime<Utc>,
+    /// The posting browser's key (see `Comment::commenter`).
+    pub commenter: Option<String>,
 }
 
 /// A search result: the article and a snippet of its text in which the

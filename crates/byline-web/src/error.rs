@@ -175,6 +175,10 @@ fn generic(status: StatusCode) -> ErrorInfo {
     }
 }
 
+/// Marks an error response meant for machines (`/healthz`): it stays as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Plain;
+
 /// Renders error responses as themed HTML pages, keeping their status.
 pub async fn themed_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
@@ -186,7 +190,10 @@ pub async fn themed_errors(State(state): State<AppState>, request: Request, next
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !(status.is_client_error() || status.is_server_error()) || is_html {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_html
+        || response.extensions().get::<Plain>().is_some()
+    {
         return response;
     }
     let info = response

@@ -148,7 +148,7 @@ pub fn comment_views(
                 id: c.id.0,
                 author_name: c.author_name.clone(),
                 author_url: c.author_url.clone(),
-                avatar_url: avatar_url(avatar_secret, &c.author_email),
+                avatar_url: avatar_url(avatar_secret, &c.avatar_identity()),
                 posted: DateView {
                     human: human_datetime(c.created_at, tz),
                     iso: machine_datetime(c.created_at, tz),

@@ -13,6 +13,7 @@ const PASSWORDS: &str = "byline_postpass";
 /// How many article passwords a browser remembers.
 const MAX_PASSWORDS: usize = 10;
 const COMMENTER: &str = "byline_commenter";
+const BROWSER: &str = "byline_browser";
 /// How many held comments a browser keeps track of.
 const MAX_PENDING: usize = 20;
 const PENDING_DAYS: i64 = 30;
@@ -105,6 +106,18 @@ pub fn remember(jar: SignedCookieJar, draft: &CommentDraft, keep: bool, secure: 
     } else {
         jar.remove(Cookie::build(COMMENTER).path("/").build())
     }
+}
+
+/// The browser's key as a commenter (see `Comment::commenter`), from a
+/// random token kept in a signed cookie, made on its first comment. Pages
+/// never depend on it, so it does not make a page personal.
+pub fn commenter_key(jar: SignedCookieJar, key: &[u8], secure: bool) -> (SignedCookieJar, String) {
+    let token = match jar.get(BROWSER) {
+        Some(c) if c.value().len() == 32 => c.value().to_owned(),
+        _ => byline_core::keys::hex(&rand::random::<[u8; 16]>()),
+    };
+    let hashed = byline_core::keys::hex(&byline_core::keys::derive(key, &format!("commenter:{token}"))[..16]);
+    (jar.add(cookie(BROWSER, token, COMMENTER_DAYS, secure)), hashed)
 }
 
 /// Whether the response depends on this visitor's cookies (and so must

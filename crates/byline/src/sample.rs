@@ -102,6 +102,7 @@ async fn add(store: &dyn Store) -> anyhow::Result<()> {
         )
         .await?;
     let comment = NewComment {
+            commenter: None,
         article_id: article.id,
         parent_id: None,
         author_name: "A byline reader".into(),

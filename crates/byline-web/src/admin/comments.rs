@@ -184,7 +184,7 @@ fn row(ctx: &Ctx, admin: &Admin, c: &Comment, article: Option<&Article>, parent:
             .filter(|e| !e.is_empty()),
         author_url: c.author_url.clone(),
         author_ip: c.author_ip.clone(),
-        avatar_url: crate::present::avatar_url(&ctx.state.avatar_key[..], &c.author_email),
+        avatar_url: crate::present::avatar_url(&ctx.state.avatar_key[..], &c.avatar_identity()),
         is_staff: c.author_id.is_some() && c.author_id == article.map(|a| a.author_id),
         article_title: article.map_or_else(|| "(deleted article)".to_owned(), |a| a.title.clone()),
         permalink: format!("{article_url}#comment-{}", c.id),

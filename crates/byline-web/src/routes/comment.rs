@@ -190,7 +190,10 @@ pub async fn post_comment(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    let secure = ctx.is_https();
+    let (jar, commenter) = visitor::commenter_key(jar, &state.avatar_key[..], secure);
     let new = NewComment {
+        commenter: Some(commenter),
         article_id,
         parent_id: valid.parent.map(CommentId),
         author_name: valid.name,
@@ -272,7 +275,6 @@ pub async fn post_comment(
         "comment received"
     );
 
-    let secure = ctx.is_https();
     let mut jar = visitor::remember(jar, &draft, draft.remember, secure);
     if comment.status == CommentStatus::Pending {
         jar = visitor::add_pending(jar, comment.id, secure);

@@ -207,6 +207,7 @@ async fn seed(store: &dyn Store, articles: u32, comments: u32, words: u32) -> an
             .then(|| posted[(n as usize * 7) % posted.len()])
             .filter(|(a, _)| *a == article_id);
         let comment = NewComment {
+            commenter: None,
             article_id,
             parent_id: parent.map(|(_, id)| id),
             author_name: format!("Reader {n}"),

@@ -28,8 +28,7 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
         Some(path) => {
             // Written beside the target and renamed, so a failed export never leaves half a file.
             let partial = path.with_extension("partial");
-            let file =
-                std::fs::File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+            let file = private_file(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
             let written = export::write(store.as_ref(), &mut BufWriter::new(file)).await?;
             std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
             written
@@ -46,4 +45,13 @@ pub async fn run(data: &Path, cmd: Command) -> anyhow::Result<()> {
         output.map(|p| format!(" to {}", p.display())).unwrap_or_default()
     );
     Ok(())
+}
+
+/// A new file only its owner may read: an export holds every commenter's email.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }

@@ -12,6 +12,7 @@ mod connections;
 mod discovery;
 mod discussion;
 mod feed_safety;
+mod hostile;
 mod operator_input;
 mod page_cache;
 mod privacy;

@@ -409,7 +409,7 @@ async fn importing_into_a_site_with_content_keeps_both() {
 }
 
 /// A small export with the given items, for the edge cases.
-fn wxr(items: &str) -> String {
+pub(crate) fn wxr(items: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -424,7 +424,7 @@ fn wxr(items: &str) -> String {
     )
 }
 
-fn post(id: i64, slug: &str, extra: &str) -> String {
+pub(crate) fn post(id: i64, slug: &str, extra: &str) -> String {
     format!(
         r#"<item><title><![CDATA[Post {id}]]></title><dc:creator><![CDATA[ed]]></dc:creator>
 <content:encoded><![CDATA[First paragraph.
