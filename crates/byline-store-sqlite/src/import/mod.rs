@@ -136,41 +136,45 @@ impl Import for SqliteImport {
             return Ok(Vec::new());
         }
         let conn = self.slices.conn().await?;
-        // In one statement: where these WordPress comments already are, which
-        // of their ids are taken, and the highest id in use (visitors may have
-        // commented since the last look: new ids go above theirs).
-        let mut b: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT 'placed', wp_id, id, root_id, depth FROM comments WHERE wp_id IN (");
-        let mut list = b.separated(", ");
-        for id in wp_ids {
-            list.push_bind(*id);
-        }
-        b.push(") UNION ALL SELECT 'taken', id, id, 0, 0 FROM comments WHERE id IN (");
-        let mut list = b.separated(", ");
-        for id in wp_ids {
-            list.push_bind(*id);
-        }
-        b.push(") UNION ALL SELECT 'high', 0, COALESCE(max(id), 0), 0, 0 FROM comments");
-        let rows: Vec<(String, i64, i64, i64, i64)> =
-            b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
         let mut existing: HashMap<i64, ImportedParent> = HashMap::new();
         let mut taken: HashSet<i64> = HashSet::new();
-        for (what, wp, id, root_id, depth) in rows {
-            match what.as_str() {
-                "placed" => {
-                    existing.insert(
-                        wp,
-                        ImportedParent {
-                            id,
-                            root_id,
-                            depth: u32::try_from(depth).unwrap_or(1),
-                        },
-                    );
+        // Two lists of ids a statement; SQLite takes 32,766 parameters.
+        for chunk in wp_ids.chunks(10_000) {
+            // In one statement: where these WordPress comments already are,
+            // which of their ids are taken, and the highest id in use
+            // (visitors may have commented since the last look: new ids go
+            // above theirs).
+            let mut b: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT 'placed', wp_id, id, root_id, depth FROM comments WHERE wp_id IN (");
+            let mut list = b.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            b.push(") UNION ALL SELECT 'taken', id, id, 0, 0 FROM comments WHERE id IN (");
+            let mut list = b.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            b.push(") UNION ALL SELECT 'high', 0, COALESCE(max(id), 0), 0, 0 FROM comments");
+            let rows: Vec<(String, i64, i64, i64, i64)> =
+                b.build_query_as().fetch_all(&mut *conn).await.map_err(backend)?;
+            for (what, wp, id, root_id, depth) in rows {
+                match what.as_str() {
+                    "placed" => {
+                        existing.insert(
+                            wp,
+                            ImportedParent {
+                                id,
+                                root_id,
+                                depth: u32::try_from(depth).unwrap_or(1),
+                            },
+                        );
+                    }
+                    "taken" => {
+                        taken.insert(id);
+                    }
+                    _ => self.high = self.high.max(id),
                 }
-                "taken" => {
-                    taken.insert(id);
-                }
-                _ => self.high = self.high.max(id),
             }
         }
         let mut slots = Vec::with_capacity(wp_ids.len());

@@ -190,23 +190,6 @@ fn at_least_one(s: &str) -> Result<usize, String> {
 /// Ctrl-C or SIGTERM: stop accepting, finish the requests in flight (see
 /// `byline_web::server`).
 async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    crate::signals::stopped().await;
     tracing::info!("shutting down");
 }

@@ -13,6 +13,7 @@ mod discovery;
 mod discussion;
 mod feed_safety;
 mod hostile;
+mod live_import;
 mod operator_input;
 mod page_cache;
 mod privacy;
