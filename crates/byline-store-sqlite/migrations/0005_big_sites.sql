@@ -23,6 +23,10 @@ DROP INDEX comments_threads;
 CREATE INDEX comments_in_order ON comments (article_id, depth, created_at, id);
 CREATE INDEX comments_by_position ON comments (article_id, status, thread_pos) WHERE depth = 1;
 
+-- Scheduled articles (published, dated ahead), which searches and the
+-- change feed look for.
+CREATE INDEX articles_scheduled ON articles (status, published_at);
+
 -- Approved comments and approved threads per article, for the counts every
 -- list and discussion shows.
 CREATE TABLE article_counts (

@@ -66,9 +66,14 @@ async fn a_held_comment_is_seen_only_by_its_author_until_approved() {
         "approved comments are no longer marked"
     );
 
-    // Known name and email now go straight through; a new name with the same email does not.
+    // Known name and email from Ann's browser now go straight through; a new
+    // name with the same email does not.
     let res = site
-        .post_comment(&form(&id, "Back again.", "Ann", "ann@example.com"))
+        .post_comment_as(
+            &form(&id, "Back again.", "Ann", "ann@example.com"),
+            &site.fresh_ip(),
+            Some(&jar),
+        )
         .await;
     assert!(site.page(&path).await.contains("Back again."));
     assert!(!cookies(&res).contains("byline_pending"));
