@@ -680,8 +680,19 @@ async fn save(
             };
             return editor(&ctx, &admin, existing.as_ref(), form, errors, None).await;
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => {
+            // A full disk or a lock held too long: the writer keeps the text.
+            ctx.state.health.failed(&e.to_string());
+            let errors = FormErrors {
+                body: Some(
+                    "The site could not save this just now. Your text is kept here: save again in a moment.".into(),
+                ),
+                ..Default::default()
+            };
+            return editor(&ctx, &admin, existing.as_ref(), form, errors, None).await;
+        }
     };
+    ctx.state.health.succeeded();
     store.attribute_revision(article.id, admin.user.id()).await?;
     tracing::info!(
         user = admin.user.id(),

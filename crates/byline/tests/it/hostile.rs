@@ -240,6 +240,31 @@ async fn a_failed_write_keeps_the_text_and_healthz_reports_it() {
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(health.text().await.unwrap().contains("writes are failing"));
 
+    // A writer's article too.
+    add_user(&site, "ed", "editor");
+    let ed = signed_in(&site, "ed").await;
+    db.execute_batch(
+        "CREATE TRIGGER simulated_full_disk_articles BEFORE INSERT ON articles \
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    let res = ed
+        .post(
+            "/admin/articles/new",
+            "/admin/articles",
+            &[
+                ("save", "1"),
+                ("title", "Scoop"),
+                ("body", "The long-awaited story."),
+                ("status", "draft"),
+            ],
+        )
+        .await;
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "#body"), ["The long-awaited story."]);
+    assert!(texts(&html, "#body-error")[0].contains("could not save"), "{html}");
+    db.execute_batch("DROP TRIGGER simulated_full_disk_articles").unwrap();
+
     db.execute_batch("DROP TRIGGER simulated_full_disk").unwrap();
     let res = site
         .post_comment(&form(&id, "Words I spent an hour on.", "Ann", "ann@example.com"))
