@@ -134,53 +134,59 @@ pub async fn publish(slices: &mut Slices) -> StoreResult<()> {
     forget_run(slices).await
 }
 
+/// Runs `statement` (one `?`: the row id) for each of the run's entries
+/// for `action` on `table`, newest first, a batch a transaction slice.
+async fn drain(slices: &mut Slices, action: &str, table: &str, statement: &str) -> StoreResult<()> {
+    loop {
+        let entries = batch(slices, action, table, true).await?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let conn = slices.conn().await?;
+        for (_, id, _) in &entries {
+            sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        forget(conn, &entries).await?;
+        slices.step().await?;
+    }
+}
+
 /// Removes what the run added and puts back what it changed, then forgets it.
 pub async fn undo(slices: &mut Slices) -> StoreResult<()> {
     // Comments the run added to articles it did not create (the others go
-    // with their articles), then what those rows depend on.
-    for table in ["comments", "attachments", "articles", "terms", "authors"] {
-        loop {
-            let entries = batch(slices, "created", table, true).await?;
-            if entries.is_empty() {
-                break;
-            }
-            let conn = slices.conn().await?;
-            for (_, id, _) in &entries {
-                if table == "comments" {
-                    // A visitor may have replied to it meanwhile: the reply stays.
-                    match comments::delete_on(conn, byline_core::CommentId(*id)).await {
-                        Ok(_) | Err(StoreError::NotFound(_)) => {}
-                        Err(e) => return Err(e),
-                    }
-                    continue;
-                }
-                sqlx::query(&format!("DELETE FROM {table} WHERE id = ?"))
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-            }
-            forget(conn, &entries).await?;
-            slices.step().await?;
+    // with their articles), deleted as the site deletes one: a visitor may
+    // have replied to it meanwhile, and the reply stays.
+    loop {
+        let entries = batch(slices, "created", "comments", true).await?;
+        if entries.is_empty() {
+            break;
         }
+        let conn = slices.conn().await?;
+        for (_, id, _) in &entries {
+            match comments::delete_on(conn, byline_core::CommentId(*id)).await {
+                Ok(_) | Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        forget(conn, &entries).await?;
+        slices.step().await?;
+    }
+    // Then the other rows, each before what it depends on.
+    for table in ["attachments", "articles", "terms", "authors"] {
+        drain(slices, "created", table, &format!("DELETE FROM {table} WHERE id = ?")).await?;
     }
     for table in ["authors", "terms"] {
-        loop {
-            let entries = batch(slices, "wp_id", table, true).await?;
-            if entries.is_empty() {
-                break;
-            }
-            let conn = slices.conn().await?;
-            for (_, id, _) in &entries {
-                sqlx::query(&format!("UPDATE {table} SET wp_id = NULL WHERE id = ?"))
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend)?;
-            }
-            forget(conn, &entries).await?;
-            slices.step().await?;
-        }
+        drain(
+            slices,
+            "wp_id",
+            table,
+            &format!("UPDATE {table} SET wp_id = NULL WHERE id = ?"),
+        )
+        .await?;
     }
     forget_run(slices).await
 }

@@ -34,6 +34,20 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// The form as templates show it, on discussion page `page_url`.
+    pub fn view(self, article_id: i64, reply_to: Option<ReplyTarget>, page_url: &str) -> CommentFormView {
+        CommentFormView {
+            // The fragment brings a refused form back into view.
+            action: "/wp-comments-post.php#respond".into(),
+            article_id,
+            draft: self.draft,
+            errors: self.errors,
+            notice: self.notice,
+            reply_to,
+            cancel_reply_url: format!("{page_url}#respond"),
+        }
+    }
+
     /// An empty form (with the visitor's saved details, if any), replying
     /// to `?replytocom=` when given.
     pub fn fresh(jar: &SignedCookieJar, replytocom: Option<&str>) -> Self {
@@ -148,16 +162,7 @@ pub async fn render(
                 tz,
                 &reply_url,
             );
-            let form = open.then(|| CommentFormView {
-                // The fragment brings a refused form back into view.
-                action: "/wp-comments-post.php#respond".into(),
-                article_id: article.id,
-                draft: form.draft,
-                errors: form.errors,
-                notice: form.notice,
-                reply_to,
-                cancel_reply_url: format!("{page_url}#respond"),
-            });
+            let form = open.then(|| form.view(article.id, reply_to, &page_url));
             let mut view = article_view(article, author, tz);
             view.notes = crate::present::note_views(&notes, tz);
             let description = excerpt(article);

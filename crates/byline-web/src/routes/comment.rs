@@ -14,7 +14,7 @@ use byline_core::permalink::comment_page_path;
 use byline_core::submission::{CommentPolicy, CommentRejection, accepts_comments, decide};
 use byline_core::thread::{ReplyError, page_for};
 use byline_core::{Article, CommentId, CommentStatus};
-use byline_render::view::{CommentFormView, CommentRefusedPage, PageMeta, RefusedDiscussion, ReplyTarget};
+use byline_render::view::{CommentRefusedPage, PageMeta, RefusedDiscussion, ReplyTarget};
 use byline_store::{NewComment, SubmitError};
 use chrono::Utc;
 use serde::Deserialize;
@@ -78,15 +78,7 @@ async fn refused(ctx: &Ctx, article: &Article, form: FormState, status: StatusCo
         article_title: article.title.clone(),
         article_url: page_url.clone(),
         discussion: RefusedDiscussion {
-            form: CommentFormView {
-                action: "/wp-comments-post.php#respond".into(),
-                article_id: article.id,
-                draft: form.draft,
-                errors: form.errors,
-                notice: form.notice,
-                reply_to,
-                cancel_reply_url: format!("{page_url}#respond"),
-            },
+            form: form.view(article.id, reply_to, &page_url),
         },
     };
     let html = state.renderer.render("comment_refused.html", &view)?;
