@@ -22,6 +22,8 @@ WHERE w.id = comments.id;
 DROP INDEX comments_threads;
 CREATE INDEX comments_in_order ON comments (article_id, depth, created_at, id);
 CREATE INDEX comments_by_position ON comments (article_id, status, thread_pos) WHERE depth = 1;
+-- An article's newest approved comments (its comment feed).
+CREATE INDEX comments_recent ON comments (article_id, status, created_at);
 
 -- Scheduled articles (published, dated ahead), which searches and the
 -- change feed look for.

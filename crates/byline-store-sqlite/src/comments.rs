@@ -23,9 +23,12 @@ use crate::time::{decode_opt, encode};
 // key (see `Comment::commenter`). WordPress's duplicate rule:
 // same article, same parent, same text, same name or email, not in the
 // trash (asked once by email and once by name, so each half uses an index).
-const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 AND article_id = ?3 \
-     AND parent_id IS ?4 AND body = ?5 AND status != 'trash' \
-     UNION ALL SELECT 1 FROM comments WHERE author_name = ?2 AND article_id = ?3 \
+// The indexes are named: left to itself the planner may walk the whole
+// discussion by article instead (a 20,000-thread discussion took 45
+// comments a second that way).
+const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments INDEXED BY comments_by_commenter WHERE author_email = ?1 \
+     AND article_id = ?3 AND parent_id IS ?4 AND body = ?5 AND status != 'trash' \
+     UNION ALL SELECT 1 FROM comments INDEXED BY comments_by_name WHERE author_name = ?2 AND article_id = ?3 \
      AND parent_id IS ?4 AND body = ?5 AND status != 'trash')";
 const LAST_FROM_ADDRESS: &str = "(SELECT max(created_at) FROM comments WHERE author_net = ?6)";
 /// A known commenter has an approved comment under the same name and email
