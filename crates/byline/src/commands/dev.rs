@@ -202,9 +202,11 @@ async fn seed(store: &dyn Store, articles: u32, comments: u32, words: u32) -> an
     let mut posted: Vec<(i64, byline_core::CommentId)> = Vec::new();
     for n in 0..comments {
         let article_id = *ids.last().context("seed comments need at least one article")?;
-        // Every third comment replies to an earlier one, for threads.
+        // Every third comment replies to one of the fifty before it, as
+        // conversations do: threads of a few replies each, however long the
+        // discussion.
         let parent = (n % 3 == 2)
-            .then(|| posted[(n as usize * 7) % posted.len()])
+            .then(|| posted[posted.len() - 1 - (n as usize * 7) % posted.len().min(50)])
             .filter(|(a, _)| *a == article_id);
         let comment = NewComment {
             commenter: None,
