@@ -102,6 +102,21 @@ pub fn body_text(body: &str, format: BodyFormat) -> String {
 
 /// The first `words` words of a body in its format; "…" marks a cut.
 pub fn body_excerpt(body: &str, format: BodyFormat, words: usize) -> String {
+    // The first words come from the start of the body: reading a prefix is
+    // enough, so a list of long articles costs what a list of short ones
+    // does. (Taken only when the prefix has words to spare, so a cut in a
+    // tag or a word, or markup that hides text, cannot change the result.)
+    let budget = words.saturating_mul(64).max(1024);
+    if body.len() > budget {
+        let mut end = budget;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = body_text(&body[..end], format);
+        if text.split_whitespace().count() > words + 8 {
+            return cut_words(&text, words);
+        }
+    }
     cut_words(&body_text(body, format), words)
 }
 
@@ -495,6 +510,20 @@ mod tests {
             "See (the document). Next"
         );
         assert_eq!(body_excerpt(html, BodyFormat::Html, 2), "One &…");
+    }
+
+    #[test]
+    fn excerpts_of_long_bodies_read_only_their_start_and_are_the_same() {
+        let para = "<p>Some <b>bold</b> words &amp; a <a href=\"x\">link</a> in a sentence.</p>\n";
+        let html = para.repeat(5_000);
+        let md = "Some **bold** words & a [link](x) in a *sentence*.\n\n".repeat(5_000);
+        for (body, format) in [(html.as_str(), BodyFormat::Html), (md.as_str(), BodyFormat::Markdown)] {
+            let whole = cut_words(&body_text(body, format), 55);
+            assert_eq!(body_excerpt(body, format, 55), whole);
+        }
+        // A start with hardly any text falls back to the whole body.
+        let styled = format!("<style>{}</style><p>Finally words.</p>", "x".repeat(10_000));
+        assert_eq!(body_excerpt(&styled, BodyFormat::Html, 55), "Finally words.");
     }
 
     #[test]
