@@ -25,6 +25,9 @@ CREATE INDEX comments_by_position ON comments (article_id, status, thread_pos) W
 -- An article's newest approved comments (its comment feed).
 CREATE INDEX comments_recent ON comments (article_id, status, created_at);
 
+-- The home page: pinned articles first, then the newest, in index order.
+CREATE INDEX articles_home ON articles (kind, status, sticky, published_at, id);
+
 -- Scheduled articles (published, dated ahead), which searches and the
 -- change feed look for.
 CREATE INDEX articles_scheduled ON articles (status, published_at);
